@@ -1,0 +1,107 @@
+"""Service settings, read once at the entry point and passed down as a plain object.
+
+Every value comes from an environment variable prefixed ``SHOPASSIST_`` (or a ``.env``
+file in the working directory).  All problems are reported together at start-up, so an
+operator fixes a broken configuration in one go instead of one restart per mistake.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(Exception):
+    """The configuration is invalid; the message lists every problem found."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SHOPASSIST_", env_file=".env", extra="forbid", frozen=True
+    )
+
+    # --- where things live -------------------------------------------------------
+    var_dir: Path = Field(REPO_ROOT / "var", description="Runtime data: models, index, logs, embedded Redis.")
+    redis_url: str | None = Field(
+        None,
+        description="Redis to use. Unset: 127.0.0.1:6379 if it answers, else an embedded Redis under var/.",
+    )
+    key_prefix: str = Field("sa", description="Prefix of every Redis key we write (tests use their own).")
+
+    # --- processes ----------------------------------------------------------------
+    gateway_host: str = Field("127.0.0.1", description="Interface the gateway listens on.")
+    gateway_port: int = Field(8000, ge=1, le=65535, description="Port of the gateway (REST API, /docs).")
+    rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa server, bound to loopback.")
+    rasa_token: SecretStr = Field(
+        SecretStr(""), description="Auth token for Rasa's HTTP API. `make run` generates one under var/."
+    )
+    actions_url: str = Field("http://127.0.0.1:5055", description="Rasa SDK action server, bound to loopback.")
+
+    # --- shopper API ----------------------------------------------------------------
+    identity_secret: SecretStr = Field(
+        SecretStr(""),
+        description="HMAC-SHA256 key for `user_hash` (identity verification). `make run` generates one.",
+    )
+    max_message_chars: int = Field(2000, ge=1, le=100_000, description="Longest shopper message accepted.")
+    turn_timeout_s: float = Field(20.0, gt=0, description="How long the gateway waits for Rasa per turn.")
+    conversation_ttl_days: int = Field(30, ge=1, description="Conversations untouched this long expire.")
+
+    # --- knowledge base ---------------------------------------------------------------
+    embedding_model: str = Field(
+        "", description="Sentence-transformers model folder. Empty: the packaged all-MiniLM-L6-v2."
+    )
+    kb_source_dir: Path = Field(REPO_ROOT / "faq", description="FAQ YAML sources.")
+    kb_index_dir: Path = Field(REPO_ROOT / "var" / "kb", description="Versioned index folders + `current`.")
+
+    log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return upper
+
+    @field_validator("key_prefix")
+    @classmethod
+    def _simple_prefix(cls, value: str) -> str:
+        if not value or not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError("must be letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("rasa_url", "actions_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    def require_secrets(self) -> None:
+        """Serving without these would leave Rasa's API or identity checks open."""
+        missing = [
+            f"SHOPASSIST_{name.upper()}"
+            for name in ("rasa_token", "identity_secret")
+            if len(getattr(self, name).get_secret_value()) < 16
+        ]
+        if missing:
+            raise SettingsError(
+                "missing or too short (16+ characters): " + ", ".join(missing)
+                + " — `make run` generates them into var/secrets.env"
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings, turning pydantic's report into one readable error."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = "SHOPASSIST_" + "_".join(str(part) for part in error["loc"]).upper()
+            problems.append(f"  {name}: {error['msg']}")
+        raise SettingsError("invalid settings:\n" + "\n".join(problems)) from None
