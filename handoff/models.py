@@ -1,0 +1,149 @@
+"""What the queue hands out: plain, immutable values."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+Owner = Literal["bot", "queued", "agent"]
+TicketState = Literal["waiting", "claimed", "resolved", "handed_back", "cancelled", "dead"]
+OPEN_STATES = frozenset({"waiting", "claimed"})
+
+
+@dataclass(frozen=True)
+class Agent:
+    id: str
+    name: str
+    skills: tuple[str, ...]
+    langs: tuple[str, ...]
+    capacity: int
+    created_at: float
+
+    def serves(self, skill: str, lang: str) -> bool:
+        return skill in self.skills and lang in self.langs
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Agent:
+        data = json.loads(raw)
+        return cls(
+            id=data["id"], name=data["name"], skills=tuple(data["skills"]), langs=tuple(data["langs"]),
+            capacity=int(data["capacity"]), created_at=float(data["created_at"]),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "id": self.id, "name": self.name, "skills": list(self.skills), "langs": list(self.langs),
+            "capacity": self.capacity, "created_at": self.created_at,
+        })
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A ticket as seen at ``now``. ``waiting_s`` counts from enqueue (to close, once closed);
+    ``effective_priority`` = priority + waiting_s / aging_s is what orders the queue."""
+
+    id: str
+    conversation_id: str
+    state: TicketState
+    priority: int
+    reasons: tuple[str, ...]
+    skill: str
+    lang: str
+    segment: str
+    enqueued_at: float
+    waiting_s: float
+    effective_priority: float
+    agent_id: str | None
+    reserved_for: str | None
+    lease_expires: float | None
+    lost_leases: int
+    transfers: int
+    closed_at: float | None
+    code: str
+    note: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], now: float, aging_s: float) -> Ticket:
+        enqueued_at = float(record["enqueued_at"])
+        closed_at = float(record["closed_at"]) or None
+        # a closed ticket's waiting time stops at its first claim or its close
+        end = now if record["state"] in OPEN_STATES else (closed_at or now)
+        waiting_s = max(0.0, end - enqueued_at)
+        lease_expires = float(record["lease_expires"]) or None
+        return cls(
+            id=record["id"], conversation_id=record["conversation_id"], state=record["state"],
+            priority=int(record["priority"]), reasons=tuple(json.loads(record["reasons"])),
+            skill=record["skill"], lang=record["lang"], segment=record["segment"],
+            enqueued_at=enqueued_at, waiting_s=waiting_s,
+            effective_priority=int(record["priority"]) + waiting_s / aging_s,
+            agent_id=record["agent_id"] or None, reserved_for=record["reserved_for"] or None,
+            lease_expires=lease_expires, lost_leases=int(record["lost_leases"]),
+            transfers=int(record["transfers"]), closed_at=closed_at, code=record["code"],
+            note=record["note"], facts=json.loads(record["facts"]),
+        )
+
+
+@dataclass(frozen=True)
+class ClaimedTicket:
+    """What an agent gets from a claim: the ticket, the lease token that proves it holds it, the context."""
+
+    ticket: Ticket
+    lease_token: str
+    context: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.ticket.id
+
+    @property
+    def conversation_id(self) -> str:
+        return self.ticket.conversation_id
+
+
+@dataclass(frozen=True)
+class Conversation:
+    owner: Owner
+    ticket_id: str | None
+    cooldown_until: float | None
+
+
+class Position(NamedTuple):
+    """1-based place among the tickets the same agents would take, and a rough ETA in seconds."""
+
+    position: int
+    eta_s: float
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    requeued: tuple[str, ...] = ()
+    dead_lettered: tuple[str, ...] = ()
+    unreserved: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One stream entry. ``fields`` holds everything besides the common columns (code, facts, to_agent...)."""
+
+    id: str
+    type: str
+    ticket_id: str
+    conversation_id: str
+    agent_id: str | None
+    ts: float
+    fields: dict[str, str]
+
+    @classmethod
+    def from_entry(cls, entry_id: str, raw: dict[str, str]) -> Event:
+        data = dict(raw)
+        return cls(
+            id=entry_id, type=data.pop("type"), ticket_id=data.pop("ticket_id"),
+            conversation_id=data.pop("conversation_id"), agent_id=data.pop("agent_id") or None,
+            ts=float(data.pop("ts")), fields=data,
+        )
