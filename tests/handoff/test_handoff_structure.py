@@ -1,0 +1,65 @@
+"""Properties of the package itself: one hash slot, script headers, error boundary, import direction."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.crc import key_slot
+
+from handoff import HandoffQueue, HandoffUnavailable, ManualClock
+from handoff.scripts import sources
+
+session_loop = pytest.mark.asyncio(loop_scope="session")
+
+
+def test_every_script_header_names_its_keys_and_args() -> None:
+    assert set(sources()) == {"enqueue", "claim", "heartbeat", "release", "transfer", "close", "cancel",
+                              "expire", "add_agent"}
+    for source in sources().values():
+        header = "\n".join(line for line in source.text.splitlines() if line.startswith("--"))
+        body = "\n".join(line for line in source.text.splitlines() if not line.startswith("--"))
+        used_args = {int(n) for n in re.findall(r"ARGV\[(\d+)\]", body)}
+        named_args = {int(n) for n in re.findall(r"ARGV\[(\d+)\]", header)}
+        assert used_args == named_args, source.command
+        used_keys = {int(n) for n in re.findall(r"KEYS\[(\d+)\]", body)}
+        assert used_keys == set(range(1, source.nkeys + 1)), source.command
+
+
+@pytest.mark.redis
+@session_loop
+async def test_all_keys_of_a_queue_share_one_cluster_slot(queue: HandoffQueue, redis: Redis) -> None:
+    agent, _ = await queue.agents.add("alice", ["orders"], ["en"])
+    await queue.enqueue("c1", priority=1, reasons=[], skill="orders", lang="en", idempotency_key="k")
+    held = await queue.claim(agent.id, idempotency_key="k")
+    await queue.resolve(held.id, agent.id, held.lease_token, "done", idempotency_key="k")
+    await queue.requeue_expired()
+    keys = [k async for k in redis.scan_iter(match=queue.keys.all_patterns())]
+    assert len(keys) >= 10
+    assert {key_slot(k) for k in keys} == {key_slot(queue.keys.tickets.encode())}
+
+
+@session_loop
+async def test_unreachable_redis_is_handoff_unavailable() -> None:
+    client = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
+    queue = HandoffQueue(client, "nowhere", ManualClock())
+    try:
+        for call in (queue.connect(), queue.owner("c1"), queue.claim("ag_x"), queue.requeue_expired(),
+                     queue.enqueue("c1", priority=1, reasons=[], skill="orders", lang="en"),
+                     queue.agents.authenticate("x" * 43)):
+            with pytest.raises(HandoffUnavailable):
+                await call
+    finally:
+        await client.aclose()
+
+
+def test_the_library_never_imports_applications() -> None:
+    code = ("import sys, handoff, handoff.queue, handoff.agents; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'bot', 'actions', 'kb_index'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
