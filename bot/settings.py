@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = REPO_ROOT / "var" / "secrets.env"
 
 
 class SettingsError(Exception):
@@ -21,7 +22,7 @@ class SettingsError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="SHOPASSIST_", env_file=".env", extra="forbid", frozen=True
+        env_prefix="SHOPASSIST_", env_file=(SECRETS_FILE, ".env"), extra="forbid", frozen=True
     )
 
     # --- where things live -------------------------------------------------------
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     rasa_token: SecretStr = Field(
         SecretStr(""), description="Auth token for Rasa's HTTP API. `make run` generates one under var/."
     )
-    actions_url: str = Field("http://127.0.0.1:5055", description="Rasa SDK action server, bound to loopback.")
+    actions_url: str = Field("http://127.0.0.1:5055", description="Rasa SDK action server (loopback).")
 
     # --- shopper API ----------------------------------------------------------------
     identity_secret: SecretStr = Field(
@@ -47,6 +48,8 @@ class Settings(BaseSettings):
         description="HMAC-SHA256 key for `user_hash` (identity verification). `make run` generates one.",
     )
     max_message_chars: int = Field(2000, ge=1, le=100_000, description="Longest shopper message accepted.")
+    messages_per_minute: int = Field(30, ge=1, description="Shopper messages per conversation per minute.")
+    conversations_per_minute: int = Field(30, ge=1, description="New conversations per client IP per minute.")
     turn_timeout_s: float = Field(20.0, gt=0, description="How long the gateway waits for Rasa per turn.")
     conversation_ttl_days: int = Field(30, ge=1, description="Conversations untouched this long expire.")
 
@@ -57,6 +60,7 @@ class Settings(BaseSettings):
     kb_source_dir: Path = Field(REPO_ROOT / "faq", description="FAQ YAML sources.")
     kb_index_dir: Path = Field(REPO_ROOT / "var" / "kb", description="Versioned index folders + `current`.")
 
+    rasa_env: Path = Field(REPO_ROOT / ".venv-rasa", description="Virtualenv with Rasa (Python 3.10).")
     log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")
 
     @field_validator("log_level")

@@ -1,0 +1,90 @@
+"""`shopassist`: one command line for running, training, indexing and administration.
+
+Settings are read once here and passed down; every subcommand returns an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _serve(settings: Settings, _: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot import logs, redis_server
+    from bot.app import create_app
+
+    settings.require_secrets()
+    logs.configure(settings.log_level)
+    app = create_app(settings, settings.redis_url or redis_server.LOCAL_URL)
+    uvicorn.run(app, host=settings.gateway_host, port=settings.gateway_port, log_config=None,
+                access_log=False)
+    return 0
+
+
+def _run(settings: Settings, _: argparse.Namespace) -> int:
+    from bot import secrets_file, stack
+
+    if secrets_file.ensure(settings):
+        settings = load_settings()
+    settings.require_secrets()
+    return stack.run(settings)
+
+
+def _train(settings: Settings, _: argparse.Namespace) -> int:
+    from bot import training
+
+    print(training.ensure_model(settings.var_dir / "models", settings.rasa_env))
+    return 0
+
+
+def _identity_hash(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import identity
+
+    settings.require_secrets()
+    print(identity.user_hash(settings.identity_secret.get_secret_value(), args.customer_id))
+    return 0
+
+
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    from kb_index import cli as kb_cli
+
+    parser = argparse.ArgumentParser(prog="shopassist", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start Redis (if needed), Rasa, the action server and the gateway")
+    run.set_defaults(handler=_run)
+    sub.add_parser("serve", help="start only the gateway").set_defaults(handler=_serve)
+    sub.add_parser("train", help="train the Rasa model if its sources changed").set_defaults(handler=_train)
+    identity = sub.add_parser("identity", help="identity verification helpers").add_subparsers(
+        dest="identity_command", required=True)
+    hash_cmd = identity.add_parser("hash", help="print the user_hash for a customer id")
+    hash_cmd.add_argument("customer_id")
+    hash_cmd.set_defaults(handler=_identity_hash)
+    kb_cli.register(sub, source_dir=settings.kb_source_dir, index_dir=settings.kb_index_dir,
+                    model=settings.embedding_model or None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"shopassist: {exc}", file=sys.stderr)
+        return 2
+    args = build_parser(settings).parse_args(argv)
+    try:
+        if hasattr(args, "handler"):
+            return args.handler(settings, args)
+        return args.func(args)
+    except SettingsError as exc:
+        print(f"shopassist: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

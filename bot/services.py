@@ -1,0 +1,65 @@
+"""The gateway's long-lived objects, made once in the lifespan and shared by the routes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from redis.asyncio import Redis
+
+from bot.conversations import ConversationStore
+from bot.keys import GatewayKeys
+from bot.rasa_client import RasaClient
+from bot.ratelimit import RateLimiter
+from bot.settings import Settings
+from bot.turns import ShopperTurns, TurnLimits
+from kb_index import KbNotReady, KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    redis: Redis
+    http: httpx.AsyncClient
+    rasa: RasaClient
+    conversations: ConversationStore
+    limiter: RateLimiter
+    turns: ShopperTurns
+    kb: KnowledgeBase
+
+    async def kb_health(self) -> dict[str, Any]:
+        health = await asyncio.to_thread(self.kb.health)
+        if not health.get("ready"):
+            raise KbNotReady("no index loaded; run `shopassist kb build`")
+        return health
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Services]:
+    redis = Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=1)
+    http = httpx.AsyncClient()
+    keys = GatewayKeys(settings.key_prefix)
+    store = ConversationStore(redis, keys, ttl_s=settings.conversation_ttl_days * 86400)
+    rasa = RasaClient(http, settings.rasa_url, settings.rasa_token.get_secret_value(),
+                      settings.actions_url, settings.turn_timeout_s)
+    limiter = RateLimiter(redis, keys)
+    turns = ShopperTurns(redis, keys, store, rasa, limiter, TurnLimits(
+        max_chars=settings.max_message_chars, turn_timeout_s=settings.turn_timeout_s,
+        messages_per_minute=settings.messages_per_minute))
+    kb = KnowledgeBase(settings.kb_index_dir, settings.embedding_model or None)
+    try:
+        await asyncio.to_thread(kb.warm_up)
+    except KbNotReady as exc:
+        log.warning("knowledge base not loaded: %s", exc)
+    try:
+        yield Services(settings, redis, http, rasa, store, limiter, turns, kb)
+    finally:
+        await http.aclose()
+        await redis.aclose()

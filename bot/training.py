@@ -1,0 +1,77 @@
+"""Training the Rasa model only when its sources changed.
+
+Models are cached under var/models by a hash of everything that shapes them (config,
+domain, training data, our tokenizer, the Rasa lock), so `make run` and `make test` reuse
+a model as long as nothing it was trained from changed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.settings import REPO_ROOT
+
+SOURCES = ("config.yml", "domain.yml", "nlu_data", "rasa_addons", "requirements/rasa.lock")
+
+
+class TrainingFailed(Exception):
+    pass
+
+
+def training_hash(root: Path = REPO_ROOT) -> str:
+    digest = hashlib.sha256()
+    for source in SOURCES:
+        path = root / source
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def rasa_command(rasa_env: Path, *args: str) -> list[str]:
+    return [str(rasa_env / "bin" / "rasa"), *args]
+
+
+def rasa_env_vars(root: Path = REPO_ROOT) -> dict[str, str]:
+    """Environment for Rasa processes: our add-ons importable, TensorFlow quiet."""
+    env = dict(os.environ)
+    env.update(PYTHONPATH=str(root), TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false")
+    return env
+
+
+def ensure_model(models_dir: Path, rasa_env: Path, root: Path = REPO_ROOT) -> Path:
+    """The trained model for the current sources, training it first if needed."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    name = f"shopassist-{training_hash(root)}"
+    model = models_dir / f"{name}.tar.gz"
+    with open(models_dir / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one trainer at a time (make run and make test may race)
+        if model.exists():
+            return model
+        print(f"[train] sources changed; training Rasa model {name} (a few minutes) ...", flush=True)
+        staging = f"partial-{name}"  # Rasa drops anything after a dot
+        command = rasa_command(
+            rasa_env, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data",
+            "--out", str(models_dir), "--fixed-model-name", staging,
+        )
+        process = subprocess.Popen(command, cwd=root, env=rasa_env_vars(root), stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        tail: list[str] = []
+        assert process.stdout is not None
+        for line in process.stdout:
+            tail = (tail + [line])[-40:]
+            if "Finished training component" in line or "Epochs:" in line[:20]:
+                print("[train]", line.rstrip()[-120:], flush=True)
+        if process.wait() != 0:
+            sys.stderr.write("".join(tail))
+            raise TrainingFailed(f"rasa train failed (exit {process.returncode}); see the output above")
+        os.replace(models_dir / f"{staging}.tar.gz", model)
+        print(f"[train] model ready: {model}", flush=True)
+        return model

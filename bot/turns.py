@@ -1,0 +1,149 @@
+"""One shopper turn: validate, deduplicate, route to Rasa, store the exchange.
+
+Delivery contract (documented in the README): a message is stored only together with the
+bot's reply.  If Redis, Rasa or the action server is down the API answers 503 with
+Retry-After naming the component, nothing is stored, and the widget resends the same
+``client_msg_id`` later; a repeated id is answered from what was stored, never run twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot import language
+from bot.conversations import Conversation, ConversationStore
+from bot.errors import Conflict, Invalid, TooLarge
+from bot.keys import GatewayKeys
+from bot.rasa_client import RasaClient
+from bot.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_DEDUP_TTL_S = 24 * 3600
+
+
+@dataclass(frozen=True)
+class TurnLimits:
+    max_chars: int
+    turn_timeout_s: float
+    messages_per_minute: int
+
+
+def clean_text(text: str, max_chars: int) -> str:
+    """Text as it will be stored: control characters removed, trimmed, bounded."""
+    cleaned = _CONTROL.sub("", text).strip()
+    if not cleaned:
+        raise Invalid("text must not be empty")
+    if len(cleaned) > max_chars:
+        raise TooLarge(f"text has {len(cleaned)} characters; the limit is {max_chars}")
+    return cleaned
+
+
+class ShopperTurns:
+    def __init__(self, redis: Redis, keys: GatewayKeys, store: ConversationStore, rasa: RasaClient,
+                 limiter: RateLimiter, limits: TurnLimits) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._store = store
+        self._rasa = rasa
+        self._limiter = limiter
+        self._limits = limits
+
+    async def handle(self, conversation: Conversation, text: str,
+                     client_msg_id: str | None) -> dict[str, Any]:
+        text = clean_text(text, self._limits.max_chars)
+        if client_msg_id is not None and not CLIENT_MSG_ID.match(client_msg_id):
+            raise Invalid("client_msg_id must be 1-64 letters, digits or _.:-")
+        await self._limiter.hit("messages", conversation.id, limit=self._limits.messages_per_minute,
+                                window_s=60)
+        dedup_key = self._keys.client_message(conversation.id, client_msg_id) if client_msg_id else None
+        if dedup_key and not await self._redis.set(dedup_key, "pending", nx=True, ex=_DEDUP_TTL_S):
+            return await self._stored_answer(dedup_key)
+        try:
+            async with self._turn_lock(conversation.id):
+                result = await self._run(conversation, text, client_msg_id)
+        except BaseException:
+            if dedup_key:
+                await self._redis.delete(dedup_key)
+            raise
+        if dedup_key:
+            await self._redis.set(dedup_key, json.dumps(result, ensure_ascii=False), ex=_DEDUP_TTL_S)
+        return result
+
+    async def _run(self, conversation: Conversation, text: str, client_msg_id: str | None) -> dict[str, Any]:
+        received = time.time()
+        language_now = language.detect(text) or conversation.language
+        if language_now != conversation.rasa_language:
+            await self._rasa.set_slot(conversation.id, "language", language_now)
+            await self._store.set_language(conversation.id, language_now, in_rasa=True)
+            if language_now != conversation.language:
+                log.info("language switched", extra={"conversation_id": conversation.id,
+                                                     "language": language_now})
+        metadata = {"locale": conversation.locale, "language": language_now,
+                    "customer_id": conversation.customer_id, "page": conversation.page}
+        replies = await self._rasa.send(conversation.id, text, metadata)
+        shopper_message: dict[str, Any] = {"sender": "shopper", "text": text, "ts": received}
+        if client_msg_id:
+            shopper_message["extra"] = {"client_msg_id": client_msg_id}
+        bot_messages = [_bot_message(reply) for reply in replies if reply.get("text")]
+        stored = await self._store.append(conversation.id, [shopper_message, *bot_messages])
+        log.info("turn", extra={"conversation_id": conversation.id, "replies": len(bot_messages),
+                                "latency_ms": round((time.time() - received) * 1000, 1)})
+        log.debug("turn text", extra={"conversation_id": conversation.id, "text": text})
+        return {"messages": [m.to_api() for m in stored[1:]], "mode": "bot"}
+
+    async def _stored_answer(self, dedup_key: str) -> dict[str, Any]:
+        stored = await self._redis.get(dedup_key)
+        if stored is None or stored == b"pending":
+            raise Conflict("a message with this client_msg_id is still being processed; retry shortly")
+        return json.loads(stored)
+
+    def _turn_lock(self, conversation_id: str) -> _TurnLock:
+        return _TurnLock(self._redis, self._keys.turn_lock(conversation_id), self._limits.turn_timeout_s)
+
+
+class _TurnLock:
+    """Serialises turns of one conversation across gateway instances, so replies stay in order."""
+
+    def __init__(self, redis: Redis, key: str, timeout_s: float) -> None:
+        self._redis = redis
+        self._key = key
+        self._timeout_s = timeout_s
+        self._token = secrets.token_hex(8)
+
+    async def __aenter__(self) -> None:
+        deadline = time.monotonic() + self._timeout_s
+        expiry_ms = int((self._timeout_s + 5) * 1000)
+        while not await self._redis.set(self._key, self._token, nx=True, px=expiry_ms):
+            if time.monotonic() > deadline:
+                raise Conflict("another message of this conversation is still being answered")
+            await asyncio.sleep(0.05)
+
+    async def __aexit__(self, *exc: object) -> None:
+        # delete only our own lock: compare-and-delete in one step
+        await self._redis.eval(
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+            1, self._key, self._token,
+        )
+
+
+def _bot_message(reply: dict[str, Any]) -> dict[str, Any]:
+    message: dict[str, Any] = {"sender": "bot", "text": reply["text"], "ts": time.time()}
+    buttons = [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        for b in reply.get("buttons") or []
+    ]
+    if buttons:
+        message["buttons"] = buttons
+    return message
