@@ -13,7 +13,8 @@
 -- Returns a flat list: ticket id, outcome ('requeued' | 'dead_lettered' | 'unreserved'), ...
 local now = tonumber(ARGV[1])
 local out = {}
-local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+-- strictly before now: a lease is still valid at its expiry instant (the other scripts check expires < now)
+local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
 for _, id in ipairs(due) do
   redis.call('ZREM', KEYS[3], id)
   local raw = redis.call('HGET', KEYS[1], id)

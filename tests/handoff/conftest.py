@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import pytest
-from handoff_servers import RedisServer
-from redis.asyncio import Redis
+# tests/conftest.py puts tests/ on sys.path, where this folder, tests/handoff, would be imported as a
+# namespace package in place of the real `handoff` (the editable install's finder runs after the path
+# finder). A regular package anywhere on sys.path wins over a namespace one, so add the repository root.
+_REPO_ROOT = str(Path(__file__).resolve().parents[2])
+if _REPO_ROOT not in sys.path:
+    sys.path.append(_REPO_ROOT)
+if getattr(sys.modules.get("handoff"), "__file__", "") is None:
+    del sys.modules["handoff"]
 
-from handoff import HandoffQueue, Keys, ManualClock
+import pytest  # noqa: E402
+from handoff_servers import RedisServer  # noqa: E402
+from redis.asyncio import Redis  # noqa: E402
+
+from handoff import HandoffQueue, Keys, ManualClock  # noqa: E402
 
 
 @pytest.fixture(scope="session")
