@@ -34,12 +34,14 @@ def register(subparsers: Any, *, source_dir: Path, index_dir: Path, model: str |
     search.add_argument("--batch", type=Path, help='JSON lines {"text", "lang"}; one result line each')
     search.add_argument("--index", type=Path, default=index_dir)
     search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.add_argument("--threads", type=int, default=1, help="torch threads (default 1, as in bench/)")
     search.set_defaults(func=lambda args: _search(args, model))
 
     evaluate = leaves.add_parser("eval", help="accuracy, abstention and latency on labelled queries")
     evaluate.add_argument("--queries", type=Path, required=True, help='JSON lines {"text", "lang", "expected_id"}')
     evaluate.add_argument("--index", type=Path, default=index_dir)
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--threads", type=int, default=1, help="torch threads (default 1, as in bench/)")
     evaluate.set_defaults(func=lambda args: _eval(args, model))
 
 
@@ -54,7 +56,10 @@ def _build(args: argparse.Namespace, model: str | None) -> int:
     return 0
 
 
-def _open(index: Path, model: str | None) -> KnowledgeBase:
+def _open(index: Path, model: str | None, threads: int) -> KnowledgeBase:
+    import torch  # the entry point owns process-wide settings; the library never sets them
+
+    torch.set_num_threads(max(threads, 1))
     kb = KnowledgeBase(index, model)
     kb.warm_up()
     return kb
@@ -65,7 +70,7 @@ def _search(args: argparse.Namespace, model: str | None) -> int:
         print("kb search: give either a question or --batch FILE", file=sys.stderr)
         return 2
     try:
-        kb = _open(args.index, model)
+        kb = _open(args.index, model, args.threads)
         if args.batch is not None:
             return _search_batch(kb, args.batch)
         result = kb.search(args.text, args.lang or guess_lang(args.text), args.category)
@@ -105,7 +110,7 @@ def _search_batch(kb: KnowledgeBase, path: Path) -> int:
 def _eval(args: argparse.Namespace, model: str | None) -> int:
     try:
         queries = load_queries(args.queries)
-        kb = _open(args.index, model)
+        kb = _open(args.index, model, args.threads)
     except (KbError, OSError, ValueError) as exc:
         print(f"kb eval: {exc}", file=sys.stderr)
         return 2
