@@ -14,9 +14,19 @@ def parse_member(member: str) -> tuple[str, str, str, str]:
     return ticket_id, skill, lang, reserved_for
 
 
-def median_handle_s(samples: str | None, default_s: float) -> float:
-    values = [float(v) for v in (samples or "").split()]
-    return statistics.median(values) if values else default_s
+def handle_times(log: Iterable[str], per_route: int) -> dict[str, list[float]]:
+    """Newest-first ``skill|lang|seconds`` entries -> the latest ``per_route`` durations of each route."""
+    by_route: dict[str, list[float]] = {}
+    for entry in log:
+        route, _, seconds = entry.rpartition("|")
+        samples = by_route.setdefault(route, [])
+        if len(samples) < per_route:
+            samples.append(float(seconds))
+    return by_route
+
+
+def median_handle_s(samples: list[float] | None, default_s: float) -> float:
+    return statistics.median(samples) if samples else default_s
 
 
 def slots(agents: Iterable[Agent], skill: str, lang: str) -> int:
@@ -25,7 +35,7 @@ def slots(agents: Iterable[Agent], skill: str, lang: str) -> int:
 
 
 def positions(
-    members: list[str], agents: list[Agent], handle_times: dict[str, str], default_handle_s: float
+    members: list[str], agents: list[Agent], times: dict[str, list[float]], default_handle_s: float
 ) -> dict[str, Position]:
     """Ticket id -> position among the waiting tickets of its queue (its skill and language, or the
     tickets reserved for the same agent), with ETA = position x median handling time / concurrent slots."""
@@ -35,7 +45,7 @@ def positions(
         ticket_id, skill, lang, reserved_for = parse_member(member)
         route = (skill, lang, reserved_for)
         place = ahead[route] = ahead.get(route, 0) + 1
-        handle_s = median_handle_s(handle_times.get(f"{skill}|{lang}"), default_handle_s)
+        handle_s = median_handle_s(times.get(f"{skill}|{lang}"), default_handle_s)
         parallel = 1 if reserved_for else max(1, slots(agents, skill, lang))
         result[ticket_id] = Position(place, round(place * handle_s / parallel, 1))
     return result

@@ -7,85 +7,86 @@ Lua script may touch any of them. Scripts receive every key in KEYS; they never 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
 class Keys:
     prefix: str
 
-    @property
+    @cached_property
     def tag(self) -> str:
         return "{" + self.prefix + ":handoff}"
 
     def _key(self, name: str) -> str:
         return f"{self.tag}:{name}"
 
-    @property
+    @cached_property
     def tickets(self) -> str:
         """hash: ticket id -> ticket JSON (scalar fields only; Lua reads and rewrites it)."""
         return self._key("tickets")
 
-    @property
+    @cached_property
     def contexts(self) -> str:
         """hash: ticket id -> the context JSON handed to the agent (opaque to Lua)."""
         return self._key("contexts")
 
-    @property
+    @cached_property
     def waiting(self) -> str:
         """zset: waiting tickets in take order; member ``seq|id|skill|lang|reserved_for``."""
         return self._key("waiting")
 
-    @property
+    @cached_property
     def deadlines(self) -> str:
         """zset: ticket id -> when its lease (or its reservation for one agent) expires."""
         return self._key("deadlines")
 
-    @property
+    @cached_property
     def owners(self) -> str:
         """hash: conversation id -> owner JSON {owner, ticket, cooldown_until}."""
         return self._key("owners")
 
-    @property
+    @cached_property
     def seq(self) -> str:
         """counter behind ticket ids and the tie-break of equal scores."""
         return self._key("seq")
 
-    @property
+    @cached_property
     def events(self) -> str:
         """stream: one entry per state change."""
         return self._key("events")
 
-    @property
+    @cached_property
     def dead(self) -> str:
         """zset: dead-lettered ticket id -> when."""
         return self._key("dead")
 
-    @property
+    @cached_property
     def closed(self) -> str:
         """zset: closed ticket id -> when; tickets older than the retention are pruned."""
         return self._key("closed")
 
-    @property
-    def handle_times(self) -> str:
-        """hash: ``skill|lang`` -> recent claim-to-close durations in seconds, space-separated."""
-        return self._key("handle_times")
+    @cached_property
+    def handle_log(self) -> str:
+        """list, newest first: ``skill|lang|seconds`` of recent claim-to-close durations (capped)."""
+        return self._key("handle_log")
 
-    @property
+    @cached_property
     def agents(self) -> str:
         """hash: agent id -> agent JSON."""
         return self._key("agents")
 
-    @property
+    @cached_property
     def agent_names(self) -> str:
         """hash: agent name -> agent id (names are unique)."""
         return self._key("agent_names")
 
-    @property
+    @cached_property
     def agent_tokens(self) -> str:
         """hash: sha256 of a bearer token -> agent id. The token itself is never stored."""
         return self._key("agent_tokens")
 
-    @property
+    @cached_property
     def load(self) -> str:
         """hash: agent id -> number of tickets it holds now."""
         return self._key("load")

@@ -20,7 +20,7 @@ from .agents import AgentRegistry
 from .boundary import redis_boundary
 from .clock import Clock
 from .errors import AgentNotFound, HandbackCooldown, InvalidRequest, LeaseLost, TicketNotFound
-from .eta import median_handle_s, parse_member, positions
+from .eta import handle_times, median_handle_s, parse_member, positions
 from .keys import Keys
 from .models import Agent, ClaimedTicket, Conversation, Event, Owner, Position, SweepResult, Ticket
 from .scripts import Scripts
@@ -53,10 +53,12 @@ class HandoffQueue:
         max_note_chars: int = 2000,
         idempotency_ttl_s: float = 24 * 3600,
         handle_samples: int = 50,
+        handle_log_size: int = 1000,
         default_handle_s: float = 300.0,
         retention_s: float = 7 * 24 * 3600,
         stream_maxlen: int = 100_000,
         scan_batch: int = 200,
+        batch_calls: bool = True,
     ) -> None:
         self.skills = frozenset(validate.word(s, "skill") for s in skills)
         self.langs = frozenset(validate.word(lang, "language") for lang in langs)
@@ -72,12 +74,13 @@ class HandoffQueue:
         self.max_note_chars = max_note_chars
         self.idempotency_ttl_ms = int(idempotency_ttl_s * 1000)
         self.handle_samples = handle_samples
+        self.handle_log_size = handle_log_size
         self.default_handle_s = default_handle_s
         self.retention_s = retention_s
         self.stream_maxlen = stream_maxlen
         self.scan_batch = scan_batch
         self._redis = redis
-        self._scripts = Scripts(redis)
+        self._scripts = Scripts(redis, batch=batch_calls)
         self.agents = AgentRegistry(redis, self.keys, self._scripts, clock, self.skills, self.langs)
 
     async def connect(self) -> None:
@@ -349,12 +352,12 @@ class HandoffQueue:
         idem = k.idempotency(f"{outcome}:{agent_id}", validate.idempotency_key(idempotency_key))
         reply = await self._call(
             "close",
-            [k.tickets, k.contexts, k.deadlines, k.owners, k.load, k.handle_times, k.closed, k.events, idem],
+            [k.tickets, k.contexts, k.deadlines, k.owners, k.load, k.handle_log, k.closed, k.events, idem],
             [
                 *self._lease_args(ticket_id, agent_id, lease_token), outcome, validate.code(code),
                 validate.note(note, self.max_note_chars),
                 validate.json_object(facts, "facts", validate.FACTS_MAX_BYTES),
-                self.cooldown_s, self.handle_samples, self.retention_s, self.stream_maxlen,
+                self.cooldown_s, self.handle_log_size, self.retention_s, self.stream_maxlen,
                 self._idem_ttl(idempotency_key),
             ],
         )
@@ -395,12 +398,12 @@ class HandoffQueue:
         with redis_boundary():
             async with self._redis.pipeline(transaction=False) as pipe:
                 pipe.zrange(self.keys.waiting, 0, -1)
-                pipe.hgetall(self.keys.handle_times)
-                members, handle_times = await pipe.execute()
+                pipe.lrange(self.keys.handle_log, 0, -1)
+                members, log = await pipe.execute()
         if not members:
             return {}
         agents = await self.agents.list()
-        times = {_text(route): _text(samples) for route, samples in handle_times.items()}
+        times = handle_times(map(_text, log), self.handle_samples)
         return positions([_text(m) for m in members], agents, times, self.default_handle_s)
 
     def _ticket(self, record: dict[str, Any]) -> Ticket:
@@ -413,5 +416,6 @@ class HandoffQueue:
     async def handling_time(self, skill: str, lang: str) -> float:
         """Median of recent claim-to-close durations for a skill and language (default when none yet)."""
         with redis_boundary():
-            raw = await self._redis.hget(self.keys.handle_times, f"{skill}|{lang}")
-        return median_handle_s(None if raw is None else _text(raw), self.default_handle_s)
+            log = await self._redis.lrange(self.keys.handle_log, 0, -1)
+        times = handle_times(map(_text, log), self.handle_samples)
+        return median_handle_s(times.get(f"{skill}|{lang}"), self.default_handle_s)

@@ -6,13 +6,16 @@ agree, so a key added to a script without its header (or the other way round) fa
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from functools import cache
+from hashlib import sha1
 from importlib import resources
+from typing import Any
 
 from redis.asyncio import Redis
-from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError
 
 _NAME = re.compile(r"^(?P<command>[a-z_]+)-(?P<nkeys>\d+)\.lua$")
 _HEADER_KEY = re.compile(r"^-- KEYS\[(\d+)\] ", re.MULTILINE)
@@ -42,22 +45,75 @@ def sources() -> dict[str, ScriptSource]:
 
 
 class Scripts:
-    """The scripts registered on one Redis client; EVALSHA, loading on NOSCRIPT (e.g. after a restart)."""
+    """The scripts, run by EVALSHA on one Redis client and loaded again on NOSCRIPT (after a restart).
 
-    def __init__(self, redis: Redis) -> None:
+    Calls made in the same event-loop turn (many agents and shoppers at once) are sent together as one
+    pipeline: one write and one connection for the batch instead of one each, which is where a Python
+    client spends its time. Each call still gets its own reply or error; a lone call waits for nothing.
+    """
+
+    def __init__(self, redis: Redis, *, batch: bool = True, max_batch: int = 256) -> None:
         self._redis = redis
-        self._registered: dict[str, AsyncScript] = {}
+        self._batch = batch
+        self._max_batch = max_batch
+        self._shas: dict[str, str] = {}  # filled on first use: construction reads no files
+        self._pending: list[tuple[str, list[Any], asyncio.Future[Any]]] = []
+        self._in_flight: set[asyncio.Task[None]] = set()
 
-    async def call(self, command: str, keys: list[str], args: list[str | int | float]) -> object:
+    async def call(self, command: str, keys: list[str], args: list[str | int | float]) -> Any:
         source = sources()[command]
         if len(keys) != source.nkeys:
             raise RuntimeError(f"{command} takes {source.nkeys} keys, got {len(keys)}")
-        script = self._registered.get(command)
-        if script is None:
-            script = self._registered[command] = self._redis.register_script(source.text)
-        return await script(keys=keys, args=args)
+        if command not in self._shas:
+            self._shas[command] = sha1(source.text.encode()).hexdigest()
+        if not self._batch:
+            try:
+                return await self._redis.evalsha(self._shas[command], len(keys), *keys, *args)
+            except NoScriptError:
+                await self.load_all()
+                return await self._redis.evalsha(self._shas[command], len(keys), *keys, *args)
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((command, [len(keys), *keys, *args], future))
+        if len(self._pending) == 1:
+            asyncio.get_running_loop().call_soon(self._flush)
+        elif len(self._pending) >= self._max_batch:
+            self._flush()
+        return await future
 
     async def load_all(self) -> None:
         for command, source in sources().items():
-            script = self._registered.setdefault(command, self._redis.register_script(source.text))
-            script.sha = await self._redis.script_load(source.text)
+            self._shas[command] = await self._redis.script_load(source.text)
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if batch:
+            task = asyncio.ensure_future(self._send(batch))
+            self._in_flight.add(task)  # keep a reference until it is done
+            task.add_done_callback(self._in_flight.discard)
+
+    async def _send(self, batch: list[tuple[str, list[Any], asyncio.Future[Any]]]) -> None:
+        try:
+            results = await self._execute(batch)
+            if any(isinstance(r, NoScriptError) for r in results):  # NOSCRIPT: nothing ran; load, resend
+                await self.load_all()
+                again = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
+                for i, result in zip(again, await self._execute([batch[i] for i in again]), strict=True):
+                    results[i] = result
+        except BaseException as error:  # the whole batch failed (connection lost, cancelled)
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for (_, _, future), result in zip(batch, results, strict=True):
+            if future.done():
+                continue
+            if isinstance(result, Exception):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+    async def _execute(self, batch: list[tuple[str, list[Any], asyncio.Future[Any]]]) -> list[Any]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for command, arguments, _ in batch:
+                pipe.evalsha(self._shas[command], *arguments)
+            return await pipe.execute(raise_on_error=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.crc import key_slot
 
-from handoff import HandoffQueue, HandoffUnavailable, ManualClock
+from handoff import HandoffQueue, HandoffUnavailable, LeaseLost, ManualClock
 from handoff.scripts import sources
 
 session_loop = pytest.mark.asyncio(loop_scope="session")
@@ -63,3 +64,35 @@ def test_the_library_never_imports_applications() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in {'bot', 'actions', 'kb_index'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.redis
+@session_loop
+@pytest.mark.parametrize("batch_calls", [True, False])
+async def test_scripts_survive_a_script_flush(redis: Redis, prefix: str, cleanup: None,
+                                              batch_calls: bool) -> None:
+    """After a Redis restart the script cache is empty: NOSCRIPT is answered by loading and resending."""
+    queue = HandoffQueue(redis, prefix, ManualClock(), batch_calls=batch_calls)
+    agent, _ = await queue.agents.add("alice", ["orders"], ["en"])
+    await queue.enqueue("c1", priority=1, reasons=[], skill="orders", lang="en")
+    await redis.script_flush()
+    held, again = await asyncio.gather(queue.claim(agent.id), queue.enqueue(
+        "c2", priority=1, reasons=[], skill="orders", lang="en"))
+    assert held.conversation_id == "c1" and again.conversation_id == "c2"
+    assert [e.type for e in await queue.read_events()] == ["enqueued", "claimed", "enqueued"]
+
+
+@pytest.mark.redis
+@session_loop
+async def test_one_failing_call_in_a_batch_fails_alone(queue: HandoffQueue) -> None:
+    agent, _ = await queue.agents.add("alice", ["orders"], ["en"])
+    await queue.enqueue("c1", priority=1, reasons=[], skill="orders", lang="en")
+    held = await queue.claim(agent.id)
+    results = await asyncio.gather(
+        queue.resolve(held.id, agent.id, "wrong-token", "done"),
+        queue.enqueue("c2", priority=1, reasons=[], skill="orders", lang="en"),
+        queue.heartbeat(held.id, agent.id, held.lease_token),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], LeaseLost)
+    assert results[1].conversation_id == "c2" and isinstance(results[2], float)
