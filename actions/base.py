@@ -1,0 +1,87 @@
+"""The one place every shop action runs through.
+
+`ShopAction.run` reads the turn, lets a pending question claim the message (an order
+number after "which order?", contact details after "leave a message?"), runs the
+feature's handler, then the escalation policy, and never lets an exception escape:
+a failing dependency is told to the shopper plainly and logged with the conversation id.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import pending
+from actions.turn import Turn
+
+log = logging.getLogger(__name__)
+
+HANDLERS: dict[str, type[ShopAction]] = {}
+CONTACT = "provide_contact"
+
+
+class ShopAction(Action):
+    action_name: ClassVar[str] = ""
+    handles: ClassVar[tuple[str, ...]] = ()  # intents this action answers (for pending re-routing)
+    may_escalate: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for intent in cls.handles:
+            HANDLERS[intent] = cls
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def handle(self, turn: Turn) -> None:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        turn = Turn.from_tracker(tracker)
+        misses_before = int(tracker.get_slot("misses") or 0)
+        handler: ShopAction = self._claimed_by_pending(turn) or self
+        try:
+            await handler.handle(turn)
+            misses = 0 if turn.missed is False else misses_before + 1 if turn.missed else misses_before
+            turn.set("misses", float(misses))
+            if handler.may_escalate:
+                from actions.escalation import flow
+
+                await flow.after_turn(turn, misses)
+        except Exception as exc:  # noqa: BLE001 - the shopper must get an answer whatever failed
+            turn.messages.clear()
+            _tell_failure(turn, exc)
+        events = turn.flush(dispatcher)
+        if not any(e["name"] == "misses" for e in events):
+            events.append(SlotSet("misses", misses_before))
+        return events
+
+    @staticmethod
+    def _claimed_by_pending(turn: Turn) -> ShopAction | None:
+        kind, argument = pending.parse(turn.slot("pending"))
+        if kind == "order_number" and argument in HANDLERS and turn.order_id() and len(turn.text) <= 80:
+            turn.intent = argument
+            return HANDLERS[argument]()
+        if kind == "contact" and CONTACT in HANDLERS:
+            from actions.contact import contact_in
+
+            if contact_in(turn.text):
+                return HANDLERS[CONTACT]()
+        return None
+
+
+def _tell_failure(turn: Turn, exc: Exception) -> None:
+    from actions.failures import explain
+
+    component, en, ko = explain(exc)
+    if component == "bug":
+        log.exception("action failed", extra={"conversation_id": turn.conversation_id, "intent": turn.intent})
+    else:
+        log.error("dependency unavailable: %s: %s", component, exc,
+                  extra={"conversation_id": turn.conversation_id, "intent": turn.intent})
+    turn.say(en, ko)

@@ -1,0 +1,32 @@
+"""Complaints: apologise and listen; damaged or missing items, anger and repeats are
+escalated by the policy, anything else gets the offer of a person."""
+
+from __future__ import annotations
+
+from actions import buttons, problems
+from actions.base import ShopAction
+from actions.turn import Turn
+
+
+class ActionComplaint(ShopAction):
+    action_name = "action_complaint"
+    handles = ("complaint",)
+
+    async def handle(self, turn: Turn) -> None:
+        turn.missed = False
+        order_id = turn.order_id()
+        if order_id and turn.customer_id:
+            from actions import runtime
+
+            order = await runtime.shop().order(order_id)
+            if order is not None and order.customer_id == turn.customer_id:
+                turn.order = order
+        if problems.problems_in(turn.text) & {"damaged", "missing"}:
+            turn.say("I'm really sorry — that's not how your order should arrive.",
+                     "정말 죄송해요. 그렇게 도착하면 안 되는 건데요.")
+            return
+        turn.set("pending", "offer_human")
+        turn.say("I'm sorry to hear that, and thank you for telling us. Would you like me to pass this to a "
+                 "colleague who can look into it?",
+                 "불편을 드려 죄송하고, 말씀해 주셔서 감사해요. 상담원에게 전달해서 확인해 드릴까요?",
+                 buttons=buttons.yes_no(turn))

@@ -1,0 +1,113 @@
+"""After every handler: apply the escalation policy, then queue the conversation for a person
+or, when nobody can take it (no agent for this skill and language, or outside support
+hours), offer to leave a message instead of an endless wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from actions import lexicon, problems, runtime
+from actions.escalation import context, history
+from actions.escalation.policy import ORDER_PROBLEM_INTENTS, Decision, Signals, decide
+from actions.shop import ShopUnavailable
+from actions.turn import Turn
+
+log = logging.getLogger(__name__)
+
+SKILLS = {
+    "order_status": "shipping", "track_delivery": "shipping", "change_address": "shipping",
+    "cancel_order": "orders", "provide_order_number": "orders", "payment_problem": "payments",
+    "return_or_exchange": "returns", "refund_status": "returns", "coupon_problem": "account",
+}
+_PROBLEM_TEXT_INTENTS = ORDER_PROBLEM_INTENTS | {"order_status", "track_delivery", "provide_order_number"}
+
+
+async def after_turn(turn: Turn, misses: int) -> None:
+    if turn.intent in _PROBLEM_TEXT_INTENTS:
+        turn.problems |= problems.problems_in(turn.text)
+    segment = None
+    if turn.customer_id:
+        try:
+            customer = await turn.customer()
+            segment = customer.segment if customer else None
+        except ShopUnavailable as exc:
+            log.warning("segment unknown: %s", exc, extra={"conversation_id": turn.conversation_id})
+    raised_before = False
+    if turn.customer_id and turn.intent in ORDER_PROBLEM_INTENTS:
+        config = runtime.settings()
+        raised_before = await history.raised_before(
+            runtime.redis(), config.key_prefix, turn.customer_id, turn.intent,
+            turn.order.id if turn.order else None, turn.conversation_id)
+    signals = Signals(
+        intent=turn.intent, human_requested=turn.human_requested, misses_in_a_row=misses,
+        anger_score=lexicon.score(turn.text).score, segment=segment,
+        order_total=turn.order.total if turn.order else None, order_problem=turn.order_problem,
+        problems=frozenset(turn.problems), raised_before=raised_before,
+    )
+    decision = decide(signals, runtime.settings().escalate_order_value)
+    if decision.escalate:
+        turn.set("misses", 0.0)
+        await escalate(turn, decision)
+
+
+def skill_for(turn: Turn) -> str:
+    if turn.problems & {"fraud"} or turn.intent == "payment_problem":
+        return "payments"
+    if turn.problems & {"damaged", "missing"}:
+        return "returns"
+    return SKILLS.get(turn.intent, "general")
+
+
+async def escalate(turn: Turn, decision: Decision) -> None:
+    queue = runtime.handoff_queue()
+    state = await queue.conversation(turn.conversation_id)
+    if state.owner != "bot":
+        turn.say("You're already in the queue for a colleague; they'll pick this up shortly.",
+                 "이미 상담원 연결을 기다리고 계세요. 곧 상담원이 이어서 도와드릴게요.")
+        return
+    skill = skill_for(turn)
+    if not (runtime.support_open() and await agents_for(skill, turn.language)):
+        offer_message(turn, decision, skill)
+        return
+    ticket = await submit(turn, decision, skill, await context.build(turn, decision))
+    position = await queue.position(turn.conversation_id)
+    place, minutes = (position.position, max(1, round(position.eta_s / 60))) if position else (1, 1)
+    turn.set("pending", None)
+    turn.say("I'm connecting you with a colleague who can help with this. You're number {place} in the queue "
+             "(about {minutes} min). They'll see our conversation, so you won't need to repeat yourself.",
+             "이 문제는 상담원이 도와드리는 게 좋겠어요. 상담원을 연결하고 있어요. 대기 순번은 {place}번이고 "
+             "약 {minutes}분 걸릴 예정이에요. 지금까지의 대화 내용이 전달되니 다시 설명하지 않으셔도 돼요.",
+             place=place, minutes=minutes)
+    log.info("escalated", extra={"conversation_id": turn.conversation_id, "ticket": ticket,
+                                 "reasons": list(decision.reasons), "priority": decision.priority})
+
+
+async def agents_for(skill: str, language: str) -> bool:
+    """Whether any registered agent serves this skill and language (the queue has no presence yet)."""
+    agents = await runtime.handoff_queue().agents.list()
+    return any(agent.serves(skill, language) for agent in agents)
+
+
+def offer_message(turn: Turn, decision: Decision, skill: str) -> None:
+    turn.set("escalation", {"reasons": list(decision.reasons), "priority": decision.priority, "skill": skill})
+    turn.set("pending", "contact")
+    turn.say("I'd like a colleague to help with this, but nobody from our team is available right now. "
+             "Leave your email address or phone number and we'll get back to you as soon as we're in.",
+             "상담원이 도와드려야 할 문제인데, 지금은 연결 가능한 상담원이 없어요. 이메일 주소나 전화번호를 "
+             "남겨 주시면 업무 시간에 바로 연락드릴게요.")
+
+
+async def submit(turn: Turn, decision: Decision, skill: str, request: dict[str, object]) -> str:
+    """The one place a handoff ticket is enqueued (live chat and left messages alike)."""
+    customer = request.get("customer") or {}
+    segment = str(request.get("segment") or "") if isinstance(customer, dict) else ""
+    events = sum(1 for e in turn.tracker.events if e.get("event") == "user")
+    seed = f"{turn.conversation_id}:{events}:{decision.reasons}"
+    idempotency = hashlib.sha256(seed.encode()).hexdigest()[:32]
+    ticket = await runtime.handoff_queue().enqueue(
+        turn.conversation_id, priority=decision.priority, reasons=list(decision.reasons), skill=skill,
+        lang=turn.language, segment=segment, context=request, idempotency_key=idempotency,
+    )
+    return ticket.id

@@ -1,0 +1,114 @@
+"""One run of an action: what the shopper said, in which language, and what we reply.
+
+Handlers write replies with `turn.say(en, ko)` so both languages sit side by side in
+the code, and record what they learned (the order, problems, misses) for the
+escalation policy, which runs after every handler.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.shop import Customer, Order
+
+ORDER_ID = re.compile(r"(?<![0-9A-Za-z])(?:ord[-\s#]?)?(1\d{5})(?![0-9])", re.I)
+
+
+def order_id_in(text: str) -> str | None:
+    match = ORDER_ID.search(text)
+    return f"ORD-{match.group(1)}" if match else None
+
+
+def _metadata(tracker: Tracker) -> dict[str, Any]:
+    """The gateway's metadata of the latest user message that had any (external intents carry none)."""
+    latest = (tracker.latest_message or {}).get("metadata") or {}
+    if latest:
+        return latest
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and event.get("metadata"):
+            return event["metadata"]
+    return {}
+
+
+@dataclass
+class Turn:
+    tracker: Tracker
+    conversation_id: str
+    language: str
+    text: str
+    intent: str
+    confidence: float
+    entities: list[dict[str, Any]]
+    metadata: dict[str, Any]
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+    # what the handler learned, read by the escalation policy
+    order: Order | None = None
+    order_problem: bool = False
+    problems: set[str] = field(default_factory=set)
+    human_requested: bool = False
+    missed: bool | None = None
+    skill: str = "general"
+    customer_cache: list[Customer | None] = field(default_factory=list)
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker) -> Turn:
+        latest = tracker.latest_message or {}
+        intent = latest.get("intent") or {}
+        language = tracker.get_slot("language")
+        return cls(
+            tracker=tracker, conversation_id=tracker.sender_id,
+            language=language if language in ("en", "ko") else "en",
+            text=str(latest.get("text") or ""), intent=str(intent.get("name") or ""),
+            confidence=float(intent.get("confidence") or 0.0), entities=list(latest.get("entities") or []),
+            metadata=_metadata(tracker),
+        )
+
+    @property
+    def customer_id(self) -> str | None:
+        value = self.metadata.get("customer_id")
+        return str(value) if value else None
+
+    def slot(self, name: str) -> Any:
+        return self.slots[name] if name in self.slots else self.tracker.get_slot(name)
+
+    def set(self, name: str, value: Any) -> None:
+        self.slots[name] = value
+
+    def t(self, en: str, ko: str, **values: Any) -> str:
+        return (ko if self.language == "ko" else en).format(**values)
+
+    def say(self, en: str, ko: str, buttons: list[dict[str, str]] | None = None, **values: Any) -> None:
+        message: dict[str, Any] = {"text": self.t(en, ko, **values)}
+        if buttons:
+            message["buttons"] = buttons
+        self.messages.append(message)
+
+    def entity(self, name: str) -> str | None:
+        for entity in self.entities:
+            if entity.get("entity") == name and entity.get("value"):
+                return str(entity["value"])
+        return None
+
+    def order_id(self) -> str | None:
+        return order_id_in(self.entity("order_id") or "") or order_id_in(self.text)
+
+    async def customer(self) -> Customer | None:
+        """The verified customer (the gateway only passes a customer_id it has verified)."""
+        if not self.customer_cache:
+            from actions import runtime
+
+            found = await runtime.shop().customer(self.customer_id) if self.customer_id else None
+            self.customer_cache.append(found)
+        return self.customer_cache[0]
+
+    def flush(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        for message in self.messages:
+            dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+        return [SlotSet(name, value) for name, value in self.slots.items()]
