@@ -74,10 +74,11 @@ def redis_benchmark_set(host: str, port: int, clients: int, requests: int) -> fl
     return float(row.split(",")[1].strip('"'))
 
 
-async def run_cycles(url: str, agents: int, seconds: float) -> Result:
+async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool = True) -> Result:
     pool = BlockingConnectionPool.from_url(url, max_connections=agents + 4, timeout=10)
     redis = Redis(connection_pool=pool)
-    queue = HandoffQueue(redis, f"bench-{uuid.uuid4().hex[:8]}", time.time, lease_s=300)
+    queue = HandoffQueue(redis, f"bench-{uuid.uuid4().hex[:8]}", time.time, lease_s=300,
+                         batch_calls=batch_calls)
     await queue.connect()
     ids = [(await queue.agents.add(f"agent-{i}", ["orders"], ["en"]))[0].id for i in range(agents)]
     latencies: list[float] = []
@@ -122,6 +123,7 @@ def main() -> None:
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="uvloop",
                         help="event loop (uvicorn runs the gateway on uvloop)")
     parser.add_argument("--out", type=Path, help="write the markdown table here")
+    parser.add_argument("--no-batch", action="store_true", help="one round trip per call (batch_calls=False)")
     args = parser.parse_args()
 
     process = None
@@ -143,7 +145,7 @@ def main() -> None:
         for agents in [int(a) for a in args.agents.split(",")]:
             baseline = redis_benchmark_set(host, int(port), agents, 100_000 if agents == 1 else 300_000)
             with asyncio.Runner(loop_factory=loop_factory) as runner:
-                result = runner.run(run_cycles(url, agents, args.seconds))
+                result = runner.run(run_cycles(url, agents, args.seconds, not args.no_batch))
             rows.append((result, baseline))
             print(f"{agents} agents: {result.rate:.0f} cycles/s, p50 {result.percentile(50):.2f} ms, "
                   f"p99 {result.percentile(99):.2f} ms; redis-benchmark SET -c {agents}: {baseline:.0f}/s",
@@ -159,7 +161,8 @@ def main() -> None:
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs (shared with other work), Python {platform.python_version()} ({args.loop}), "
         f"{subprocess.run(['redis-server', '--version'], capture_output=True, text=True).stdout.split()[2]}, "
-        f"one client process, {args.seconds:.0f} s per row.",
+        f"one client process, {args.seconds:.0f} s per row, "
+        f"batch_calls={not args.no_batch}.",
         "",
         "A cycle is enqueue -> claim -> resolve: three Lua scripts (EVALSHA), each also writing the event "
         "stream. Latency is one whole cycle as seen by the agent.",

@@ -69,10 +69,18 @@ class AgentRegistry:
         with redis_boundary():
             await self._scripts.call(
                 "add_agent", [k.agents, k.agent_names, k.agent_tokens],
-                [agent.id, agent.name, agent.to_json(), token_hash(token)],
+                [agent.id, agent.name, agent.to_json(token_sha256=token_hash(token)), token_hash(token)],
             )
         self._cache[agent.id] = agent
         return agent, token
+
+    async def remove(self, agent_id: str) -> None:
+        """Delete the agent; its token stops working at once. Its tickets are requeued when their leases
+        run out. Other processes may still hold the agent in their cache, but every claim checks Redis."""
+        k = self._keys
+        with redis_boundary():
+            await self._scripts.call("remove_agent", [k.agents, k.agent_names, k.agent_tokens], [agent_id])
+        self._cache.pop(agent_id, None)
 
     async def authenticate(self, token: str) -> Agent | None:
         if not isinstance(token, str) or not _TOKEN.match(token):

@@ -31,10 +31,10 @@ class Agent:
             capacity=int(data["capacity"]), created_at=float(data["created_at"]),
         )
 
-    def to_json(self) -> str:
+    def to_json(self, **extra: str) -> str:
         return json.dumps({
             "id": self.id, "name": self.name, "skills": list(self.skills), "langs": list(self.langs),
-            "capacity": self.capacity, "created_at": self.created_at,
+            "capacity": self.capacity, "created_at": self.created_at, **extra,
         })
 
 

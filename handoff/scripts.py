@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 _NAME = re.compile(r"^(?P<command>[a-z_]+)-(?P<nkeys>\d+)\.lua$")
 _HEADER_KEY = re.compile(r"^-- KEYS\[(\d+)\] ", re.MULTILINE)
@@ -113,6 +113,12 @@ class Scripts:
                 future.set_result(result)
 
     async def _execute(self, batch: list[tuple[str, list[Any], asyncio.Future[Any]]]) -> list[Any]:
+        if len(batch) == 1:  # a pipeline costs more than a plain command when there is nothing to share
+            command, arguments, _ = batch[0]
+            try:
+                return [await self._redis.evalsha(self._shas[command], *arguments)]
+            except ResponseError as error:  # a script's own error, or NOSCRIPT: the call's reply
+                return [error]
         async with self._redis.pipeline(transaction=False) as pipe:
             for command, arguments, _ in batch:
                 pipe.evalsha(self._shas[command], *arguments)

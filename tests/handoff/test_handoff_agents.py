@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from redis.asyncio import Redis
 
-from handoff import HandoffQueue
+from handoff import AgentNotFound, HandoffQueue
 
 pytestmark = [pytest.mark.redis, pytest.mark.asyncio(loop_scope="session")]
 
@@ -33,3 +33,23 @@ async def test_list_and_get(queue: HandoffQueue, redis: Redis, prefix: str, cloc
     assert await fresh.agents.get(second.id) == second
     assert await fresh.agents.get("ag_missing") is None
     assert first.serves("orders", "en") and not first.serves("orders", "ko")
+
+
+async def test_removed_agent_can_neither_authenticate_nor_claim(queue: HandoffQueue, redis: Redis,
+                                                                prefix: str, clock) -> None:
+    agent, token = await queue.agents.add("alice", ["orders"], ["en"])
+    await queue.enqueue("c1", priority=1, reasons=[], skill="orders", lang="en")
+    held = await queue.claim(agent.id)
+    other_instance = HandoffQueue(redis, prefix, clock)
+    assert await other_instance.agents.get(agent.id) == agent  # cached there from now on
+    await queue.agents.remove(agent.id)
+    assert await queue.agents.authenticate(token) is None
+    assert await other_instance.agents.authenticate(token) is None
+    with pytest.raises(AgentNotFound):
+        await other_instance.claim(agent.id)
+    with pytest.raises(AgentNotFound):
+        await queue.agents.remove(agent.id)
+    clock.advance(61)
+    assert (await queue.requeue_expired()).requeued == (held.id,)
+    again, _ = await queue.agents.add("alice", ["orders"], ["en"])  # the name is free again
+    assert again.id != agent.id

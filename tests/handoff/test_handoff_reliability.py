@@ -144,8 +144,8 @@ async def _write_until_killed(server: RedisServer, seconds: float) -> tuple[Acks
                 if i % 4 == 0 and (held := await queue.claim(agent.id)) is not None:
                     claimed[held.id] = time.monotonic()
                     if len(claimed) % 50 == 0:
+                        del claimed[held.id]  # from here its state is whatever the resolve left
                         await queue.resolve(held.id, agent.id, held.lease_token, "answered")
-                        del claimed[held.id]
         except HandoffUnavailable:
             return
 
