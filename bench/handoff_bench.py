@@ -26,6 +26,8 @@ from redis.asyncio import BlockingConnectionPool, Redis
 
 from handoff import HandoffQueue
 
+CONTEXT = {"history": [{"role": "user", "text": "where is my order?"}], "order_id": "A-1001"}
+
 
 @dataclass
 class Result:
@@ -91,8 +93,8 @@ async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool = 
         while time.perf_counter() < stop_at:
             i += 1
             started = time.perf_counter()
-            await queue.enqueue(f"{agent_id}-{phase}-{i}", priority=1, reasons=["bench"], skill="orders", lang="en",
-                                context={"history": [{"role": "user", "text": "where is my order?"}]})
+            await queue.enqueue(f"{agent_id}-{phase}-{i}", priority=1, reasons=["bench"], skill="orders",
+                                lang="en", context=CONTEXT)
             held = await queue.claim(agent_id)
             if held is None:  # another agent took every waiting ticket; ours is still there for someone
                 continue
@@ -176,7 +178,8 @@ def main() -> None:
     for result, baseline in rows:
         lines.append(
             f"| {result.agents} | {result.rate:,.0f} | {result.percentile(50):.2f} "
-            f"| {result.percentile(99):.2f} | {baseline:,.0f} | {result.rate / baseline:.1%} | {result.rate / baseline_50:.1%} |"
+            f"| {result.percentile(99):.2f} | {baseline:,.0f} | {result.rate / baseline:.1%} "
+            f"| {result.rate / baseline_50:.1%} |"
         )
     lines += [
         "",
