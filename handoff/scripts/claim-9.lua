@@ -47,18 +47,20 @@ if wanted ~= '' then
   if full then return redis.error_reply('NOT_ALLOWED agent is at capacity') end
 else
   if full then return nil end
-  local batch = tonumber(ARGV[7])
+  -- usually the head fits: read a few members first, then larger pages up to the scan batch size
+  local batch, largest = 16, tonumber(ARGV[7])
   local start = 0
   while not ticket do
     local members = redis.call('ZRANGE', KEYS[3], start, start + batch - 1)
-    if #members == 0 then return nil end
     for _, member in ipairs(members) do
       if fits(member) then
         ticket = cjson.decode(redis.call('HGET', KEYS[1], string.match(member, '^[^|]*|([^|]*)|')))
         break
       end
     end
+    if not ticket and #members < batch then return nil end
     start = start + batch
+    batch = math.min(batch * 4, largest)
   end
 end
 

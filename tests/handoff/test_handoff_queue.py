@@ -353,3 +353,13 @@ async def test_works_with_decoded_responses(redis_server, prefix: str, clock: Ma
     finally:
         await client.delete(*[k async for k in client.scan_iter(match=queue.keys.all_patterns())])
         await client.aclose()
+
+
+async def test_claim_finds_a_fitting_ticket_deep_in_the_queue(queue: HandoffQueue) -> None:
+    orders, _ = await queue.agents.add("orders", ["orders"], ["en"])
+    for chunk in range(0, 300, 50):
+        await asyncio.gather(*[enqueue(queue, f"p{i}", skill="payments") for i in range(chunk, chunk + 50)])
+    deep = await enqueue(queue, "deep")
+    assert [t.id for t in await queue.list_for_agent(orders.id)] == [deep.id]
+    assert (await queue.claim(orders.id)).id == deep.id
+    assert await queue.claim(orders.id) is None
