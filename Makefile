@@ -26,6 +26,7 @@ run: install
 	$(VENV)/bin/shopassist run
 
 test: install lint
+	$(VENV)/bin/shopassist train
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -3,7 +3,7 @@
 Order numbers, emoji and a stray "ok" must not flip a Korean conversation to English, so
 a message counts as English only with three or more Latin letters outside words that
 contain digits, and as Korean with two or more Hangul syllables; mixed text goes to the
-script with the larger share.
+script with the larger weighted share.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ def detect(text: str) -> str | None:
                 hangul += 1
             elif ch.isascii() and ch.isalpha():
                 latin += 1
-    if hangul >= 2 and hangul >= latin / 3:
+    # a Hangul syllable carries about as much as three Latin letters
+    if hangul >= 2 and hangul * 3 >= latin:
         return "ko"
-    if latin >= 3 and hangul == 0:
+    if latin >= 3 and latin > hangul * 3:
         return "en"
     return None

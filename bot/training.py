@@ -12,6 +12,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bot.settings import REPO_ROOT
@@ -64,11 +65,14 @@ def ensure_model(models_dir: Path, rasa_env: Path, root: Path = REPO_ROOT) -> Pa
         process = subprocess.Popen(command, cwd=root, env=rasa_env_vars(root), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
         tail: list[str] = []
+        last_progress = 0.0
         assert process.stdout is not None
         for line in process.stdout:
             tail = (tail + [line])[-40:]
-            if "Finished training component" in line or "Epochs:" in line[:20]:
-                print("[train]", line.rstrip()[-120:], flush=True)
+            epochs = "Epochs:" in line[:20] and time.monotonic() - last_progress > 10
+            if epochs or "Finished training component" in line:
+                last_progress = time.monotonic() if epochs else last_progress
+                print("[train]", line.rstrip()[-110:], flush=True)
         if process.wait() != 0:
             sys.stderr.write("".join(tail))
             raise TrainingFailed(f"rasa train failed (exit {process.returncode}); see the output above")

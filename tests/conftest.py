@@ -102,15 +102,22 @@ def rasa_stack(trained_model: Path, kb_index_dir: Path, redis_url: str, key_pref
     endpoints, credentials = rasa_files.write(run_dir, redis_url=redis_url, actions_url=actions_url,
                                               key_prefix=key_prefix)
     actions_log, rasa_log = run_dir / "actions.log", run_dir / "rasa.log"
+    with actions_log.open("w") as actions_out, rasa_log.open("w") as rasa_out:
+        yield from _serve(actions_log, actions_out, rasa_log, rasa_out, actions_port, rasa_port, actions_url,
+                          token, endpoints, credentials, trained_model, env)
+
+
+def _serve(actions_log, actions_out, rasa_log, rasa_out, actions_port, rasa_port, actions_url,  # type: ignore[no-untyped-def]
+           token, endpoints, credentials, trained_model, env):
     actions = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-        cwd=REPO_ROOT, env=dict(env, **action_server_env()), stdout=actions_log.open("w"),
+        cwd=REPO_ROOT, env=dict(env, **action_server_env()), stdout=actions_out,
         stderr=subprocess.STDOUT, start_new_session=True)
     rasa = subprocess.Popen(
         training.rasa_command(REPO_ROOT / ".venv-rasa", "run", "--model", str(trained_model), "--enable-api",
                               "--auth-token", token, "--interface", "127.0.0.1", "--port", str(rasa_port),
                               "--endpoints", str(endpoints), "--credentials", str(credentials)),
-        cwd=REPO_ROOT, env=training.rasa_env_vars(), stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+        cwd=REPO_ROOT, env=training.rasa_env_vars(), stdout=rasa_out, stderr=subprocess.STDOUT,
         start_new_session=True)
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     try:

@@ -1,0 +1,65 @@
+"""Unit tests of the gateway's small pieces: language, identity, settings, text cleaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import identity, language
+from bot.errors import Invalid, TooLarge
+from bot.settings import SettingsError, load_settings
+from bot.turns import clean_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("안녕하세요", "ko"),
+        ("hello", "en"),
+        ("Where is my order?", "en"),
+        ("hi", None),  # too short to call it a switch
+        ("ok", None),
+        ("A-1234", None),  # an order number says nothing about language
+        ("ORD20231105", None),
+        ("😀😀😀", None),
+        ("배송 언제 와요? where", "ko"),
+        ("주문번호 A-1234 확인해 주세요", "ko"),
+        ("my order 주문", "en"),  # more English than Korean: mixed text goes to the larger share
+    ],
+)
+def test_language_detection_needs_a_clear_signal(text, expected):
+    assert language.detect(text) == expected
+
+
+def test_user_hash_round_trip_and_forgery():
+    digest = identity.user_hash("s3cret-s3cret-s3cret", "C1001")
+    assert len(digest) == 64
+    assert identity.verify("s3cret-s3cret-s3cret", "C1001", digest)
+    assert identity.verify("s3cret-s3cret-s3cret", "C1001", digest.upper())
+    assert not identity.verify("s3cret-s3cret-s3cret", "C1002", digest)
+    assert not identity.verify("other-secret-other", "C1001", digest)
+
+
+def test_settings_report_every_problem_at_once(monkeypatch):
+    monkeypatch.setenv("SHOPASSIST_GATEWAY_PORT", "99999")
+    monkeypatch.setenv("SHOPASSIST_LOG_LEVEL", "chatty")
+    monkeypatch.setenv("SHOPASSIST_RASA_URL", "localhost:5005")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    for name in ("SHOPASSIST_GATEWAY_PORT", "SHOPASSIST_LOG_LEVEL", "SHOPASSIST_RASA_URL"):
+        assert name in message
+
+
+def test_serving_requires_long_secrets():
+    with pytest.raises(SettingsError, match="SHOPASSIST_RASA_TOKEN"):
+        load_settings(rasa_token="short", identity_secret="x" * 32).require_secrets()
+    load_settings(rasa_token="t" * 32, identity_secret="x" * 32).require_secrets()
+
+
+def test_clean_text_strips_controls_and_enforces_bounds():
+    assert clean_text("  he\x00l\x1blo\n ", 10) == "hello"
+    assert clean_text("line1\nline2\tend", 100) == "line1\nline2\tend"
+    with pytest.raises(Invalid):
+        clean_text("\x00\x01 ", 10)
+    with pytest.raises(TooLarge):
+        clean_text("x" * 11, 10)
