@@ -123,7 +123,8 @@ def _eval(args: argparse.Namespace, model: str | None) -> int:
         result = kb.search(q.text, q.lang)
         elapsed = time.perf_counter() - start
         answered = result.results[0].id if result.decision == ANSWER else None
-        by_lang[q.lang].append(Outcome(q.expected_id, [h.id for h in result.ranked], result.decision, answered, elapsed))
+        ranked = [h.id for h in result.ranked]
+        by_lang[q.lang].append(Outcome(q.expected_id, ranked, result.decision, answered, elapsed))
     report = {"version": kb.version, **{lang: metrics(o) for lang, o in by_lang.items() if o}}
     if args.json:
         print(json.dumps(report, indent=2))

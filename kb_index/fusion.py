@@ -32,7 +32,9 @@ def rrf(dense: dict[int, float], lexical: dict[int, float], k: int = RRF_K) -> d
     return fused
 
 
-def fuse(method: str, dense: dict[int, float], lexical: dict[int, float], scale: float, weight: float) -> dict[int, float]:
+def fuse(
+    method: str, dense: dict[int, float], lexical: dict[int, float], scale: float, weight: float
+) -> dict[int, float]:
     if method == "rrf":
         return rrf(dense, lexical)
     if method == "weighted":

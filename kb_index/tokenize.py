@@ -19,15 +19,26 @@ _WORD = re.compile(r"[a-z0-9]+")
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]{3,}$")
 _NOUNS = frozenset(("NNG", "NNP"))
 _EN_STOP = frozenset(
-    "a an the and or but if of to in on at for from by with about as into is are was were be been being "
-    "do does did doing have has had i me my we our you your it its this that these those there here "
-    "can could would should will shall may might must please hi hello thanks thank so just any some "
-    "what when where which who how why am im i'm get got".split()
+    (
+        "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "from", "by",
+        "with", "about", "as", "into", "is", "are", "was", "were", "be", "been", "being", "do", "does",
+        "did", "doing", "have", "has", "had", "i", "me", "my", "we", "our", "you", "your", "it", "its",
+        "this", "that", "these", "those", "there", "here", "can", "could", "would", "should", "will",
+        "shall", "may", "might", "must", "please", "hi", "hello", "thanks", "thank", "so", "just", "any",
+        "some", "what", "when", "where", "which", "who", "how", "why", "am", "im", "i'm", "get", "got"
+    )
 )
 _KO_TAGS = frozenset(
-    "NNG NNP NR SL SN SH XR VV VA VV-I VA-I VV-R VA-R MAG".split()
+    (
+        "NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "VV-I", "VA-I", "VV-R", "VA-R", "MAG"
+    )
 )
-_KO_STOP = frozenset("하 되 있 이 것 수 좀 그 저 어떻 어떻게 왜 언제 뭐 무엇 요 제 저희 거 좋 주".split())
+_KO_STOP = frozenset(
+    (
+        "하", "되", "있", "이", "것", "수", "좀", "그", "저", "어떻", "어떻게",
+        "왜", "언제", "뭐", "무엇", "요", "제", "저희", "거", "좋", "주"
+    )
+)
 
 
 def stem_en(word: str) -> str:

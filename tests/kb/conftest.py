@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,8 @@ TINY = {
     "en/shipping.yml": [
         article("en-ship-cost", title="Shipping costs", questions=["How much is shipping?", "Is delivery free?"],
                 answer="Free over $50, else $4.99."),
-        article("en-ship-time", title="Delivery times", questions=["How long does delivery take?", "When will it arrive?"],
+        article("en-ship-time", title="Delivery times",
+                questions=["How long does delivery take?", "When will it arrive?"],
                 answer="3-5 business days."),
     ],
     "en/returns.yml": [
@@ -99,7 +100,9 @@ def tiny_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_built(tmp_path_factory: pytest.TempPathFactory, tiny_sources: Path, encoder: Encoder, tokenizer: Tokenizer) -> Path:
+def tiny_built(
+    tmp_path_factory: pytest.TempPathFactory, tiny_sources: Path, encoder: Encoder, tokenizer: Tokenizer
+) -> Path:
     root = tmp_path_factory.mktemp("tiny-built") / "kb"
     build_index(tiny_sources, root, encoder=encoder, tokenizer=tokenizer)
     return root

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb_index import Encoder, IndexMismatch, KbNotReady, KnowledgeBase, SourceError, Tokenizer, build_index
-from kb_index import layout
+from kb_index import Encoder, IndexMismatch, KbNotReady, KnowledgeBase, SourceError, Tokenizer, build_index, layout
 
 from .conftest import TINY, article, write_sources
 
@@ -39,7 +38,8 @@ def test_broken_source_leaves_previous_version_live(
     tiny_index: Path, tmp_path: Path, encoder: Encoder, tokenizer: Tokenizer
 ) -> None:
     before = layout.current_version(tiny_index)
-    broken = write_sources(tmp_path / "broken", {**TINY, "en/returns.yml": [article("en-r", category="returns", questions=["x"])]})
+    bad = [article("en-r", category="returns", questions=["x"])]
+    broken = write_sources(tmp_path / "broken", {**TINY, "en/returns.yml": bad})
     with pytest.raises(SourceError) as err:
         build_index(broken, tiny_index, encoder=encoder, tokenizer=tokenizer)
     assert (err.value.article, err.value.field) == ("en-r", "questions")

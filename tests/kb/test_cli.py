@@ -75,7 +75,8 @@ def test_build_failure_names_the_problem_and_keeps_current(
     tiny_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     before = layout.current_version(tiny_index)
-    dup = write_sources(tmp_path / "dup", {**TINY, "ko/returns.yml": [article("ko-ship-cost", lang="ko", category="returns")]})
+    clash = [article("ko-ship-cost", lang="ko", category="returns")]
+    dup = write_sources(tmp_path / "dup", {**TINY, "ko/returns.yml": clash})
     assert run_kb(["build", "--source", str(dup), "--out", str(tiny_index)], dup, tiny_index) == 1
     err = capsys.readouterr().err
     assert "ko/returns.yml" in err and "ko-ship-cost" in err and "duplicate id" in err
