@@ -35,6 +35,8 @@ class Result:
     cycles: int
     seconds: float
     latencies_ms: list[float]
+    client_cpu_s: float = 0.0
+    redis_cpu_s: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -107,13 +109,22 @@ async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool = 
     await asyncio.gather(*[agent(a, "warm-up") for a in ids])
     latencies.clear()
     cycles = 0
+    redis_cpu = await _redis_cpu(redis)
+    client_cpu = time.process_time()
     began = time.perf_counter()
     stop_at = began + seconds
     await asyncio.gather(*[agent(a, "run") for a in ids])
     elapsed = time.perf_counter() - began
+    client_cpu = time.process_time() - client_cpu
+    redis_cpu = await _redis_cpu(redis) - redis_cpu
     await redis.aclose()
     await pool.disconnect()
-    return Result(agents, cycles, elapsed, latencies)
+    return Result(agents, cycles, elapsed, latencies, client_cpu, redis_cpu)
+
+
+async def _redis_cpu(redis: Redis) -> float:
+    info = await redis.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def main() -> None:
@@ -150,8 +161,9 @@ def main() -> None:
                 result = runner.run(run_cycles(url, agents, args.seconds, not args.no_batch))
             rows.append((result, baseline))
             print(f"{agents} agents: {result.rate:.0f} cycles/s, p50 {result.percentile(50):.2f} ms, "
-                  f"p99 {result.percentile(99):.2f} ms; redis-benchmark SET -c {agents}: {baseline:.0f}/s",
-                  file=sys.stderr)
+                  f"p99 {result.percentile(99):.2f} ms; redis-benchmark SET -c {agents}: {baseline:.0f}/s; "
+                  f"CPU per cycle: client {result.client_cpu_s / result.cycles * 1e6:.0f} us, "
+                  f"redis {result.redis_cpu_s / result.cycles * 1e6:.0f} us", file=sys.stderr)
     finally:
         if process:
             process.terminate()
@@ -172,14 +184,15 @@ def main() -> None:
         f"redis-benchmark `SET` with its default 50 clients: **{baseline_50:,.0f} req/s**.",
         "",
         "| agents | cycles/s | p50 ms | p99 ms | redis-benchmark SET/s (same -c) | cycles / SET (same -c) "
-        "| cycles / SET (-c 50) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| cycles / SET (-c 50) | client CPU µs/cycle | redis CPU µs/cycle |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result, baseline in rows:
         lines.append(
             f"| {result.agents} | {result.rate:,.0f} | {result.percentile(50):.2f} "
             f"| {result.percentile(99):.2f} | {baseline:,.0f} | {result.rate / baseline:.1%} "
-            f"| {result.rate / baseline_50:.1%} |"
+            f"| {result.rate / baseline_50:.1%} | {result.client_cpu_s / result.cycles * 1e6:.0f} "
+            f"| {result.redis_cpu_s / result.cycles * 1e6:.0f} |"
         )
     lines += [
         "",
