@@ -47,9 +47,10 @@ def sources() -> dict[str, ScriptSource]:
 class Scripts:
     """The scripts, run by EVALSHA on one Redis client and loaded again on NOSCRIPT (after a restart).
 
-    Calls made in the same event-loop turn (many agents and shoppers at once) are sent together as one
+    A call made while no other is in flight goes straight out. Calls made while others are in flight
+    (many agents and shoppers at once) are collected until the next event-loop turn and sent as one
     pipeline: one write and one connection for the batch instead of one each, which is where a Python
-    client spends its time. Each call still gets its own reply or error; a lone call waits for nothing.
+    client spends its time. Each call still gets its own reply or error.
     """
 
     def __init__(self, redis: Redis, *, batch: bool = True, max_batch: int = 256) -> None:
@@ -60,6 +61,7 @@ class Scripts:
         self._pending: list[tuple[str, list[Any], asyncio.Future[Any]]] = []
         self._in_flight: set[asyncio.Task[None]] = set()
         self._encoded_keys: dict[str, bytes] = {}
+        self._direct = 0  # calls sent on their own and not answered yet
 
     async def call(self, command: str, keys: list[str], args: list[str | bytes | int | float]) -> Any:
         source = sources()[command]
@@ -68,12 +70,15 @@ class Scripts:
         if command not in self._shas:
             self._shas[command] = sha1(source.text.encode()).hexdigest()
         keys = [self._encoded_keys.get(key) or self._encode_key(key) for key in keys]
-        if not self._batch:
+        if not self._batch or not (self._direct or self._in_flight or self._pending):
+            self._direct += 1  # nothing else in flight: batching would only add a hop
             try:
                 return await self._redis.evalsha(self._shas[command], len(keys), *keys, *args)
             except NoScriptError:
                 await self.load_all()
                 return await self._redis.evalsha(self._shas[command], len(keys), *keys, *args)
+            finally:
+                self._direct -= 1
         future = asyncio.get_running_loop().create_future()
         self._pending.append((command, [len(keys), *keys, *args], future))
         if len(self._pending) == 1:
