@@ -21,6 +21,7 @@ from redis.backoff import NoBackoff
 
 from handoff import HandoffQueue, HandoffUnavailable, LeaseLost, ManualClock
 
+REPO_ROOT = Path(__file__).resolve().parents[2]  # so `python -c` imports this checkout's handoff
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 
 
@@ -97,7 +98,7 @@ async def test_killed_agent_loses_its_ticket_which_keeps_its_place(redis_server:
     rescuer, _ = await queue.agents.add("rescuer", ["orders"], ["en"])
     first = await queue.enqueue("c1", priority=1, reasons=[], skill="orders", lang="en")
     agent = subprocess.Popen([sys.executable, "-c", AGENT_PROCESS, redis_server.url, prefix, doomed.id],
-                             stdout=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)
     try:
         ticket_id, token = (await asyncio.to_thread(agent.stdout.readline)).split()
         assert ticket_id == first.id

@@ -6,6 +6,7 @@ import asyncio
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
@@ -62,7 +63,9 @@ async def test_unreachable_redis_is_handoff_unavailable() -> None:
 def test_the_library_never_imports_applications() -> None:
     code = ("import sys, handoff, handoff.queue, handoff.agents; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in {'bot', 'actions', 'kb_index'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    repo_root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=repo_root).stdout
     assert out.strip() == "[]"
 
 
