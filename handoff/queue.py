@@ -249,12 +249,12 @@ class HandoffQueue:
         self, ticket_id: str, agent_id: str, lease_token: str, *, idempotency_key: str | None = None
     ) -> Ticket:
         """Give the ticket back to the queue, at its original place."""
+        lease = self._lease_args(ticket_id, agent_id, lease_token)
         k = self.keys
         idem = k.idempotency("release:" + agent_id, validate.idempotency_key(idempotency_key))
         reply = await self._call(
             "release", [k.tickets, k.waiting, k.deadlines, k.owners, k.load, k.events, idem],
-            [*self._lease_args(ticket_id, agent_id, lease_token), self.stream_maxlen,
-             self._idem_ttl(idempotency_key)],
+            [*lease, self.stream_maxlen, self._idem_ttl(idempotency_key)],
         )
         return self._ticket(json.loads(reply))
 
@@ -270,12 +270,13 @@ class HandoffQueue:
             validate.one_of(to_skill, self.skills, "skill")
         if to_agent_id is not None:
             validate.agent_id(to_agent_id)
+        lease = self._lease_args(ticket_id, agent_id, lease_token)
         k = self.keys
         idem = k.idempotency("transfer:" + agent_id, validate.idempotency_key(idempotency_key))
         reply = await self._call(
             "transfer", [k.tickets, k.waiting, k.deadlines, k.owners, k.agents, k.load, k.events, idem],
-            [*self._lease_args(ticket_id, agent_id, lease_token), to_agent_id or "", to_skill or "",
-             self.reservation_s, self.stream_maxlen, self._idem_ttl(idempotency_key)],
+            [*lease, to_agent_id or "", to_skill or "", self.reservation_s, self.stream_maxlen,
+             self._idem_ttl(idempotency_key)],
         )
         return self._ticket(json.loads(reply))
 
@@ -348,13 +349,14 @@ class HandoffQueue:
         self, outcome: str, ticket_id: str, agent_id: str, lease_token: str, code: str, note: str,
         facts: dict[str, Any], idempotency_key: str | None,
     ) -> Ticket:
+        lease = self._lease_args(ticket_id, agent_id, lease_token)
         k = self.keys
         idem = k.idempotency(f"{outcome}:{agent_id}", validate.idempotency_key(idempotency_key))
         reply = await self._call(
             "close",
             [k.tickets, k.contexts, k.deadlines, k.owners, k.load, k.handle_log, k.closed, k.events, idem],
             [
-                *self._lease_args(ticket_id, agent_id, lease_token), outcome, validate.code(code),
+                *lease, outcome, validate.code(code),
                 validate.note(note, self.max_note_chars),
                 validate.json_object(facts, "facts", validate.FACTS_MAX_BYTES),
                 self.cooldown_s, self.handle_log_size, self.retention_s, self.stream_maxlen,
