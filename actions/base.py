@@ -42,6 +42,9 @@ class ShopAction(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
+        from actions import runtime
+
+        runtime.warm_up_soon()
         turn = Turn.from_tracker(tracker)
         misses_before = int(tracker.get_slot("misses") or 0)
         handler: ShopAction = self._claimed_by_pending(turn) or self
@@ -68,9 +71,9 @@ class ShopAction(Action):
             turn.intent = argument
             return HANDLERS[argument]()
         if kind == "contact" and CONTACT in HANDLERS:
-            from actions.contact import contact_in
+            from actions.contact import looks_like_contact
 
-            if contact_in(turn.text):
+            if looks_like_contact(turn.text):
                 return HANDLERS[CONTACT]()
         return None
 

@@ -16,6 +16,11 @@ _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
 _PHONE = re.compile(r"(?<![\d\w])(?:\+\d{1,3}[ -]?)?\d{2,4}[ -]?\d{3,4}[ -]?\d{4}(?!\d)")
 
 
+def looks_like_contact(text: str) -> bool:
+    """An attempt at an email or phone number, valid or not (so a typo gets "please check it")."""
+    return "@" in text or len(re.findall(r"\d", text)) >= 6
+
+
 def contact_in(text: str) -> dict[str, str] | None:
     """{"email": ...} or {"phone": ...} (digits only, + kept) when the text holds a valid one."""
     email = _EMAIL.search(text)

@@ -16,6 +16,8 @@ _MESSAGES = {
            "or type \"agent\" to reach a person.",
            "죄송해요, 지금 도움말을 불러올 수 없어요. 잠시 후 다시 시도하시거나 \"상담원\"이라고 입력해 "
            "주세요."),
+    "kb_loading": ("I'm still getting our help articles ready. Please ask me again in a few seconds.",
+                   "도움말을 준비하고 있어요. 몇 초 뒤에 다시 물어봐 주세요."),
     "handoff": ("Sorry, I can't reach our support team's queue right now. Please try again in a few minutes.",
                 "죄송해요, 지금 상담 대기열에 연결할 수 없어요. 잠시 후 다시 시도해 주세요."),
     "bug": ("Sorry, something went wrong on my side. Please try again, or type \"agent\" to reach a person.",
@@ -26,12 +28,15 @@ _MESSAGES = {
 def component_of(exc: Exception) -> str:
     from redis.exceptions import RedisError
 
+    from actions.runtime import KnowledgeBaseWarmingUp
     from actions.shop import ShopUnavailable
     from handoff import HandoffError
     from kb_index import KbError
 
     if isinstance(exc, ShopUnavailable):
         return "shop"
+    if isinstance(exc, KnowledgeBaseWarmingUp):
+        return "kb_loading"
     if isinstance(exc, KbError):
         return "kb"
     if isinstance(exc, HandoffError | RedisError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from actions.shop import ShopAdapter
     from handoff import HandoffQueue
     from kb_index import KnowledgeBase
+
+
+log = logging.getLogger(__name__)
 
 
 class SettingError(Exception):
@@ -136,19 +140,42 @@ def shop() -> ShopAdapter:
     return DemoShop()
 
 
-_kb: KnowledgeBase | None = None
-_kb_lock = asyncio.Lock()
+KB_WAIT_S = 8.0  # the gateway gives a whole turn 20 s; loading the encoder can take longer on a busy host
+_warm_up: asyncio.Task[KnowledgeBase] | None = None
 
 
-async def knowledge_base() -> KnowledgeBase:
-    """The FAQ index, warmed up in a worker thread on first use (it loads an encoder)."""
-    global _kb
-    async with _kb_lock:
-        if _kb is None:
-            from kb_index import KnowledgeBase
+class KnowledgeBaseWarmingUp(Exception):
+    """The index is still loading; the shopper is asked to try again in a moment."""
 
-            config = settings()
-            kb = KnowledgeBase(config.kb_index_dir, config.embedding_model or None)
-            await asyncio.to_thread(kb.warm_up)
-            _kb = kb
-    return _kb
+
+def warm_up_soon() -> None:
+    """Start loading the knowledge base in the background on the first action of any kind, so
+    the first FAQ question usually finds it ready."""
+    global _warm_up
+    if _warm_up is None or (_warm_up.done() and _warm_up.exception() is not None):
+        _warm_up = asyncio.get_running_loop().create_task(_load_knowledge_base())
+        _warm_up.add_done_callback(_log_failure)
+
+
+async def _load_knowledge_base() -> KnowledgeBase:
+    from kb_index import KnowledgeBase
+
+    config = settings()
+    kb = KnowledgeBase(config.kb_index_dir, config.embedding_model or None)
+    await asyncio.to_thread(kb.warm_up)
+    return kb
+
+
+def _log_failure(task: asyncio.Task[KnowledgeBase]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("knowledge base warm-up failed: %s", task.exception())
+
+
+async def knowledge_base(wait_s: float = KB_WAIT_S) -> KnowledgeBase:
+    """The FAQ index, loaded once in a worker thread; a failed load is retried on the next call."""
+    warm_up_soon()
+    assert _warm_up is not None
+    try:
+        return await asyncio.wait_for(asyncio.shield(_warm_up), wait_s)
+    except TimeoutError:
+        raise KnowledgeBaseWarmingUp from None

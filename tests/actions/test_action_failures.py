@@ -29,6 +29,12 @@ def tracker(text: str, intent: str, customer_id: str | None = "C0002", language:
                    False, None, None, "action_listen")
 
 
+@pytest.fixture(autouse=True)
+def no_background_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests replace the knowledge base; the real one must not start loading behind them."""
+    monkeypatch.setattr(runtime, "warm_up_soon", lambda: None)
+
+
 class DownShop:
     async def orders(self, *_: Any, **__: Any) -> Any:
         raise ShopUnavailable("connection refused")
