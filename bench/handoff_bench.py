@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import platform
 import shutil
@@ -19,9 +20,11 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from redis import Redis as SyncRedis
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from handoff import HandoffQueue
@@ -37,6 +40,7 @@ class Result:
     latencies_ms: list[float]
     client_cpu_s: float = 0.0
     redis_cpu_s: float = 0.0
+    procs: int = 1
 
     @property
     def rate(self) -> float:
@@ -78,7 +82,8 @@ def redis_benchmark_set(host: str, port: int, clients: int, requests: int) -> fl
     return float(row.split(",")[1].strip('"'))
 
 
-async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool = True) -> Result:
+async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool, start_at: float) -> Result:
+    """``agents`` concurrent agents in this process; the measured phase starts at wall time ``start_at``."""
     pool = BlockingConnectionPool.from_url(url, max_connections=agents + 4, timeout=10)
     redis = Redis(connection_pool=pool)
     queue = HandoffQueue(redis, f"bench-{uuid.uuid4().hex[:8]}", time.time, lease_s=300,
@@ -109,21 +114,49 @@ async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool = 
     await asyncio.gather(*[agent(a, "warm-up") for a in ids])
     latencies.clear()
     cycles = 0
-    redis_cpu = await _redis_cpu(redis)
+    await asyncio.sleep(max(0.0, start_at - time.time()))
     client_cpu = time.process_time()
     began = time.perf_counter()
     stop_at = began + seconds
     await asyncio.gather(*[agent(a, "run") for a in ids])
     elapsed = time.perf_counter() - began
     client_cpu = time.process_time() - client_cpu
-    redis_cpu = await _redis_cpu(redis) - redis_cpu
     await redis.aclose()
     await pool.disconnect()
-    return Result(agents, cycles, elapsed, latencies, client_cpu, redis_cpu)
+    return Result(agents, cycles, elapsed, latencies, client_cpu)
 
 
-async def _redis_cpu(redis: Redis) -> float:
-    info = await redis.info("cpu")
+def _worker(url: str, agents: int, seconds: float, batch_calls: bool, start_at: float, loop: str) -> Result:
+    loop_factory = None
+    if loop == "uvloop":
+        import uvloop
+
+        loop_factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        return runner.run(run_cycles(url, agents, seconds, batch_calls, start_at))
+
+
+def measure(url: str, agents: int, seconds: float, batch_calls: bool, procs: int, loop: str) -> Result:
+    """Split the agents over ``procs`` client processes (like gateway workers) and add up what they did."""
+    procs = max(1, min(procs, agents))
+    shares = [agents // procs + (1 if n < agents % procs else 0) for n in range(procs)]
+    start_at = time.time() + 3.0 + 0.02 * agents  # after every process has started and warmed up
+    stats = SyncRedis.from_url(url)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=procs, mp_context=context) as pool:
+        futures = [pool.submit(_worker, url, share, seconds, batch_calls, start_at, loop) for share in shares]
+        time.sleep(max(0.0, start_at - time.time()))
+        redis_cpu = _sync_redis_cpu(stats)
+        results = [f.result() for f in futures]
+        redis_cpu = _sync_redis_cpu(stats) - redis_cpu
+    stats.close()
+    return Result(agents, sum(r.cycles for r in results), max(r.seconds for r in results),
+                  [ms for r in results for ms in r.latencies_ms], sum(r.client_cpu_s for r in results),
+                  redis_cpu, procs)
+
+
+def _sync_redis_cpu(redis: SyncRedis) -> float:
+    info = redis.info("cpu")
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
@@ -137,6 +170,8 @@ def main() -> None:
                         help="event loop (uvicorn runs the gateway on uvloop)")
     parser.add_argument("--out", type=Path, help="write the markdown table here")
     parser.add_argument("--no-batch", action="store_true", help="one round trip per call (batch_calls=False)")
+    parser.add_argument("--procs", type=int, default=1,
+                        help="client processes the agents are split over (like gateway workers)")
     args = parser.parse_args()
 
     process = None
@@ -147,18 +182,12 @@ def main() -> None:
         host, port_number = "127.0.0.1", free_port()
         process = start_redis(port_number, tempfile.mkdtemp(prefix="handoff-bench-"))
         url, port = f"redis://{host}:{port_number}/0", str(port_number)
-    loop_factory = None
-    if args.loop == "uvloop":
-        import uvloop
-
-        loop_factory = uvloop.new_event_loop
     try:
         rows = []
         baseline_50 = redis_benchmark_set(host, int(port), 50, 300_000)
         for agents in [int(a) for a in args.agents.split(",")]:
             baseline = redis_benchmark_set(host, int(port), agents, 100_000 if agents == 1 else 300_000)
-            with asyncio.Runner(loop_factory=loop_factory) as runner:
-                result = runner.run(run_cycles(url, agents, args.seconds, not args.no_batch))
+            result = measure(url, agents, args.seconds, not args.no_batch, args.procs, args.loop)
             rows.append((result, baseline))
             print(f"{agents} agents: {result.rate:.0f} cycles/s, p50 {result.percentile(50):.2f} ms, "
                   f"p99 {result.percentile(99):.2f} ms; redis-benchmark SET -c {agents}: {baseline:.0f}/s; "
@@ -175,7 +204,7 @@ def main() -> None:
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs (shared with other work), Python {platform.python_version()} ({args.loop}), "
         f"{subprocess.run(['redis-server', '--version'], capture_output=True, text=True).stdout.split()[2]}, "
-        f"one client process, {args.seconds:.0f} s per row, "
+        f"agents split over at most {args.procs} client process(es), {args.seconds:.0f} s per row, "
         f"batch_calls={not args.no_batch}.",
         "",
         "A cycle is enqueue -> claim -> resolve: three Lua scripts (EVALSHA), each also writing the event "
@@ -197,7 +226,7 @@ def main() -> None:
     lines += [
         "",
         "Reproduce: `.venv/bin/python bench/handoff_bench.py --out bench/results/handoff.md` "
-        "(`--seconds`, `--agents`, `--loop asyncio`, `--url redis://...`).",
+        "(`--procs`, `--no-batch`, `--seconds`, `--agents`, `--loop asyncio`, `--url redis://...`).",
         "",
     ]
     table = "\n".join(lines)
