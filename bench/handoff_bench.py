@@ -29,6 +29,9 @@ from redis.asyncio import BlockingConnectionPool, Redis
 
 from handoff import HandoffQueue
 
+# the system's redis-server and redis-benchmark, not a copy a Python package may have put on PATH
+REDIS_SERVER = shutil.which("redis-server", path="/usr/bin:/usr/local/bin") or "redis-server"
+REDIS_BENCHMARK = shutil.which("redis-benchmark", path="/usr/bin:/usr/local/bin") or "redis-benchmark"
 CONTEXT = {"history": [{"role": "user", "text": "where is my order?"}], "order_id": "A-1001"}
 
 
@@ -59,8 +62,8 @@ def free_port() -> int:
 
 def start_redis(port: int, directory: str) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-         "--save", "", "--appendonly", "no", "--dir", directory],
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", directory],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     for _ in range(200):
@@ -74,7 +77,7 @@ def start_redis(port: int, directory: str) -> subprocess.Popen[bytes]:
 
 def redis_benchmark_set(host: str, port: int, clients: int, requests: int) -> float:
     out = subprocess.run(
-        ["redis-benchmark", "-h", host, "-p", str(port), "-t", "set", "-n", str(requests), "-c", str(clients),
+        [REDIS_BENCHMARK, "-h", host, "-p", str(port), "-t", "set", "-n", str(requests), "-c", str(clients),
          "-r", "100000", "--csv"],
         capture_output=True, text=True, check=True,
     ).stdout
@@ -203,7 +206,7 @@ def main() -> None:
         "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs (shared with other work), Python {platform.python_version()} ({args.loop}), "
-        f"{subprocess.run(['redis-server', '--version'], capture_output=True, text=True).stdout.split()[2]}, "
+        f"{subprocess.run([REDIS_SERVER, '--version'], capture_output=True, text=True).stdout.split()[2]}, "
         f"agents split over at most {args.procs} client process(es), {args.seconds:.0f} s per row, "
         f"batch_calls={not args.no_batch}.",
         "",
