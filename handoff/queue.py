@@ -331,9 +331,14 @@ class HandoffQueue:
         return [self._event(entry_id, fields) for entry_id, fields in entries]
 
     async def events(self, after: str = "$", block_ms: int = 5000, count: int = 100) -> AsyncIterator[Event]:
-        """Follow the stream forever from ``after`` ("$": only new events). Each event's ``id`` can be
-        passed back as ``after`` to resume. Blocks one pooled connection while waiting."""
+        """Follow the stream forever from ``after`` ("$": events written after the first read). Each event's
+        ``id`` can be passed back as ``after`` to resume. Blocks one pooled connection while waiting."""
         last = after
+        if last == "$":
+            # XREAD with "$" after every timeout would miss what is written between two reads
+            with redis_boundary():
+                newest = await self._redis.xrevrange(self.keys.events, count=1)
+            last = _text(newest[0][0]) if newest else "0-0"
         while True:
             with redis_boundary():
                 reply = await self._redis.xread({self.keys.events: last}, count=count, block=block_ms)

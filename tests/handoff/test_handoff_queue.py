@@ -363,3 +363,29 @@ async def test_claim_finds_a_fitting_ticket_deep_in_the_queue(queue: HandoffQueu
     assert [t.id for t in await queue.list_for_agent(orders.id)] == [deep.id]
     assert (await queue.claim(orders.id)).id == deep.id
     assert await queue.claim(orders.id) is None
+
+
+async def test_events_written_between_two_reads_are_not_missed(redis: Redis, prefix: str, clock: ManualClock,
+                                                               queue: HandoffQueue) -> None:
+    class TimeoutJustBeforeAWrite:
+        """A client whose first XREAD times out just as another instance writes an event."""
+
+        def __init__(self) -> None:
+            self.timed_out = False
+
+        def __getattr__(self, name: str):
+            return getattr(redis, name)
+
+        async def xread(self, streams, **options):
+            if not self.timed_out:
+                self.timed_out = True
+                await enqueue(queue, "c1")
+                return []
+            return await redis.xread(streams, **options)
+
+    await enqueue(queue, "c0")
+    follower = HandoffQueue(TimeoutJustBeforeAWrite(), prefix, clock)
+    stream = follower.events(after="$", block_ms=1000)
+    event = await asyncio.wait_for(anext(stream), 5)
+    assert (event.type, event.conversation_id) == ("enqueued", "c1")
+    await stream.aclose()
