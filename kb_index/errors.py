@@ -4,7 +4,8 @@ KbError
 ├── SourceError      a FAQ source file is malformed (names file, article and field)
 ├── KbNotReady       no index has been built under the index root yet
 ├── IndexMismatch    the index was built with another embedding model
-└── UnknownLanguage  a query asked for a language the KB does not hold (also a ValueError)
+├── UnknownLanguage  a query asked for a language the KB does not hold (also a ValueError)
+└── UnknownCategory  a query filtered on a category that does not exist (also a ValueError)
 
 Callers (gateway, action server, CLI) translate these at their boundary.
 """
@@ -44,3 +45,7 @@ class IndexMismatch(KbError):
 
 class UnknownLanguage(KbError, ValueError):
     """The requested language has no index."""
+
+
+class UnknownCategory(KbError, ValueError):
+    """The category filter names no known category."""

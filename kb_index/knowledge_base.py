@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from kb_index import layout
-from kb_index.articles import LANGS, Article
+from kb_index.articles import CATEGORIES, LANGS, Article
 from kb_index.encoder import Encoder
-from kb_index.errors import IndexMismatch, KbError, KbNotReady, UnknownLanguage
+from kb_index.errors import IndexMismatch, KbError, KbNotReady, UnknownCategory, UnknownLanguage
 from kb_index.index import SearchResult, VersionIndex, trim
 from kb_index.policy import NONE
 from kb_index.text import clean_query
@@ -94,6 +94,8 @@ class KnowledgeBase:
         index = self._current()
         if lang not in LANGS:
             raise UnknownLanguage(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+        if category is not None and category not in CATEGORIES:
+            raise UnknownCategory(f"unknown category {category!r}; expected one of {', '.join(CATEGORIES)}")
         query = clean_query(text) if isinstance(text, str) else ""
         if not query:
             return SearchResult(NONE, [], [], index.version, note="empty query")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb_index import KnowledgeBase, UnknownLanguage
+from kb_index import KnowledgeBase, UnknownCategory, UnknownLanguage
 from kb_index.text import MAX_QUERY_CHARS, clean_query, guess_lang
 
 
@@ -65,6 +65,15 @@ def test_control_characters_are_ignored(full_kb: KnowledgeBase) -> None:
 def test_unknown_language_is_a_clear_error(full_kb: KnowledgeBase, lang: str) -> None:
     with pytest.raises(UnknownLanguage, match="unknown language"):
         full_kb.search("shipping", lang)
+
+
+def test_unknown_category_is_a_clear_error(full_kb: KnowledgeBase) -> None:
+    with pytest.raises(UnknownCategory, match="unknown category"):
+        full_kb.search("shipping", "en", category="weather")
+
+
+def test_non_text_query_gets_none(full_kb: KnowledgeBase) -> None:
+    assert full_kb.search(None, "en").decision == "none"  # type: ignore[arg-type]
 
 
 def test_health_reports_version_and_counts(full_kb: KnowledgeBase) -> None:
