@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 HANDLERS: dict[str, type[ShopAction]] = {}
 CONTACT = "provide_contact"
+RATE = "rate"
 
 
 class ShopAction(Action):
@@ -70,6 +71,12 @@ class ShopAction(Action):
         if kind == "order_number" and argument in HANDLERS and turn.order_id() and len(turn.text) <= 80:
             turn.intent = argument
             return HANDLERS[argument]()
+        if kind in ("csat", "nps") and RATE in HANDLERS:
+            from actions.feedback import score_in
+
+            if score_in(turn) is not None and len(turn.text) <= 40:
+                turn.intent = RATE
+                return HANDLERS[RATE]()
         if kind == "contact" and CONTACT in HANDLERS:
             from actions.contact import looks_like_contact
 

@@ -38,10 +38,14 @@ def score_in(turn: Turn) -> int | None:
     if match:
         return int(match.group(1))
     lowered = turn.text.lower()
-    for words in (_EN_WORDS, _KO_STARS):
-        for word, value in words.items():
-            if re.search(rf"(?<![가-힣a-z]){word}(?![a-z])", lowered):
-                return value
+    for word, value in _EN_WORDS.items():
+        if re.search(rf"\b{word}\b", lowered):
+            return value
+    for word, value in _KO_STARS.items():
+        # "네" alone is "yes", so the one-syllable numbers count only before 점/개 ("네 점", "세 개")
+        suffix = r"\s*(점|개)" if len(word) == 1 else ""
+        if re.search(rf"(?<![가-힣]){word}{suffix}", lowered):
+            return value
     return None
 
 

@@ -13,6 +13,7 @@ from actions.escalation import context, history
 from actions.escalation.policy import ORDER_PROBLEM_INTENTS, Decision, Signals, decide
 from actions.shop import ShopUnavailable
 from actions.turn import Turn
+from handoff import HandbackCooldown
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,14 @@ async def escalate(turn: Turn, decision: Decision) -> None:
     if not (runtime.support_open() and await agents_for(skill, turn.language)):
         offer_message(turn, decision, skill)
         return
-    ticket = await submit(turn, decision, skill, await context.build(turn, decision))
+    try:
+        ticket = await submit(turn, decision, skill, await context.build(turn, decision))
+    except HandbackCooldown:
+        turn.say("A colleague has just finished helping you in this conversation, so I can't reopen it right "
+                 "away. If it's still not solved, please tell me what's missing and try again in a few minutes.",
+                 "방금 상담원이 이 대화를 마무리해서 바로 다시 연결할 수는 없어요. 아직 해결되지 않았다면 "
+                 "무엇이 남았는지 알려 주시고 몇 분 뒤에 다시 요청해 주세요.")
+        return
     position = await queue.position(turn.conversation_id)
     place, minutes = (position.position, max(1, round(position.eta_s / 60))) if position else (1, 1)
     turn.set("pending", None)

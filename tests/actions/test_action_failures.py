@@ -107,3 +107,31 @@ def test_nps_sampling_is_a_share() -> None:
     assert 500 < sampled < 700
     assert not any(sampled_for_nps(f"conv-{i}", 0.0) for i in range(100))
     assert all(sampled_for_nps(f"conv-{i}", 1.0) for i in range(100))
+
+
+def test_support_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    monkeypatch.setenv("SHOPASSIST_SUPPORT_HOURS", "09-18")
+    monkeypatch.setenv("SHOPASSIST_SUPPORT_TIMEZONE", "Asia/Seoul")
+    runtime.settings.cache_clear()
+    try:
+        assert runtime.support_open(dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC))  # 10:00 in Seoul
+        assert not runtime.support_open(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))  # 21:00 in Seoul
+        monkeypatch.setenv("SHOPASSIST_SUPPORT_HOURS", "18-09")
+        runtime.settings.cache_clear()
+        with pytest.raises(runtime.SettingError, match="SHOPASSIST_SUPPORT_HOURS"):
+            runtime.settings()
+    finally:
+        runtime.settings.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "score"), [
+    ("4", 4), ("9점 줄게요", 9), ("별 다섯 개요", 5), ("네 점이요", 4), ("four stars", 4), ("10", 10),
+    ("네", None), ("네 도움됐어요", None), ("great", None),
+])
+def test_ratings_in_words_and_digits(text: str, score: int | None) -> None:
+    from actions.feedback import score_in
+    from actions.turn import Turn
+
+    assert score_in(Turn.from_tracker(tracker(text, "rate"))) == score
