@@ -29,3 +29,27 @@ class ShopperMessage(Strict):
     # The length limit proper (413) is enforced by the turn; this bound only stops abuse.
     text: str = Field(max_length=100_000)
     client_msg_id: str | None = None
+
+
+class ClaimRequest(Strict):
+    ticket_id: str | None = Field(None, max_length=64)
+
+
+class AgentMessage(Strict):
+    text: str = Field(max_length=100_000)
+    client_msg_id: str | None = None
+
+
+class TransferRequest(Strict):
+    agent_id: str | None = Field(None, max_length=64)
+    skill: str | None = Field(None, max_length=32)
+
+
+class HandbackRequest(Strict):
+    facts: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=20)
+    note: str = Field("", max_length=2000)
+
+
+class ResolveRequest(Strict):
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+    note: str = Field("", max_length=2000)

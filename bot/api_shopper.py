@@ -61,4 +61,4 @@ async def get_messages(
     services: Services = request.app.state.services
     conversation = await _conversation(request, conversation_id)
     messages = await services.conversations.messages(conversation.id, after)
-    return {"messages": [m.to_api() for m in messages], "mode": "bot"}
+    return {"messages": [m.to_api() for m in messages], "mode": await services.queue.owner(conversation.id)}

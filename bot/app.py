@@ -12,12 +12,23 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import api_health, api_shopper
+import handoff
+from bot import api_agent, api_health, api_shopper
 from bot.errors import ApiError, ComponentUnavailable, TooLarge
 from bot.services import open_services
 from bot.settings import Settings
 
 MAX_BODY_BYTES = 64 * 1024
+
+# The handoff library's error tree, mapped once; a subclass is matched before its base.
+HANDOFF_ERRORS: dict[type[Exception], tuple[int, str]] = {
+    handoff.TicketNotFound: (404, "not_found"),
+    handoff.AgentNotFound: (404, "not_found"),
+    handoff.LeaseLost: (409, "lease_lost"),
+    handoff.HandbackCooldown: (409, "cooldown"),
+    handoff.NotAllowed: (409, "conflict"),
+    handoff.InvalidRequest: (422, "invalid"),
+}
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -35,6 +46,7 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
                   description="Shopper, agent and operations API of the ShopAssist support assistant.")
     app.include_router(api_health.router)
     app.include_router(api_shopper.router)
+    app.include_router(api_agent.router)
     _install_error_handlers(app)
 
     @app.middleware("http")
@@ -55,9 +67,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RedisConnectionError)
     @app.exception_handler(RedisTimeoutError)
+    @app.exception_handler(handoff.HandoffUnavailable)
     async def redis_down(_: Request, exc: Exception) -> JSONResponse:
         error = ComponentUnavailable("redis", type(exc).__name__)
         return _error(error.status, error.code, error.message, error.headers)
+
+    for error_type, (status, code) in HANDOFF_ERRORS.items():
+        app.add_exception_handler(error_type, _handoff_handler(status, code))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -73,3 +89,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+
+
+def _handoff_handler(status: int, code: str):  # type: ignore[no-untyped-def]
+    async def handle(_: Request, exc: Exception) -> JSONResponse:
+        return _error(status, code, str(exc))
+
+    return handle

@@ -49,6 +49,39 @@ def _identity_hash(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _agents_add(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from redis.asyncio import Redis
+
+    from bot import redis_server
+    from handoff import HandoffError, HandoffQueue
+
+    async def add() -> tuple[str, str]:
+        redis = Redis.from_url(redis_server.url_for_cli(settings.redis_url, settings.var_dir))
+        try:
+            queue = HandoffQueue(redis, settings.key_prefix)
+            agent, token = await queue.agents.add(args.name, skills=_csv(args.skills), langs=_csv(args.langs),
+                                                  capacity=args.capacity)
+            return agent.id, token
+        finally:
+            await redis.aclose()
+
+    try:
+        agent_id, token = asyncio.run(add())
+    except HandoffError as exc:
+        print(f"shopassist: {exc}", file=sys.stderr)
+        return 1
+    print(f"agent {args.name} created with id {agent_id}.")
+    print("Bearer token (shown once; only its hash is stored):")
+    print(token)
+    return 0
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
     from kb_index import cli as kb_cli
 
@@ -63,6 +96,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     hash_cmd = identity.add_parser("hash", help="print the user_hash for a customer id")
     hash_cmd.add_argument("customer_id")
     hash_cmd.set_defaults(handler=_identity_hash)
+    agents = sub.add_parser("agents", help="support agents").add_subparsers(dest="agents_command", required=True)
+    add_agent = agents.add_parser("add", help="create an agent and print its bearer token once")
+    add_agent.add_argument("name")
+    add_agent.add_argument("--skills", required=True, help="comma-separated, e.g. orders,payments,general")
+    add_agent.add_argument("--langs", required=True, help="comma-separated, e.g. en,ko")
+    add_agent.add_argument("--capacity", type=int, default=3, help="maximum concurrent chats (default 3)")
+    add_agent.set_defaults(handler=_agents_add)
     kb_cli.register(sub, source_dir=settings.kb_source_dir, index_dir=settings.kb_index_dir,
                     model=settings.embedding_model or None)
     return parser

@@ -98,6 +98,10 @@ class ConversationStore:
             rasa_language=raw.get(b"rasa_language", b"").decode() or None,
         )
 
+    async def language(self, conversation_id: str) -> str | None:
+        raw = await self._redis.hget(self._keys.conversation(conversation_id), "language")
+        return raw.decode() if raw else None
+
     async def set_language(self, conversation_id: str, language: str, *, in_rasa: bool) -> None:
         fields = {"language": language}
         if in_rasa:

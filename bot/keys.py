@@ -25,5 +25,8 @@ class GatewayKeys:
     def turn_lock(self, conversation_id: str) -> str:
         return f"{self.prefix}:{{conv:{conversation_id}}}:turn"
 
+    def relayed_event(self, event_id: str) -> str:
+        return f"{self.prefix}:relayed:{event_id}"
+
     def rate(self, scope: str, subject: str, window: int) -> str:
         return f"{self.prefix}:rate:{scope}:{subject}:{window}"

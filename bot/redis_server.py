@@ -49,6 +49,21 @@ def embedded_command(data_dir: Path, port: int) -> list[str]:
     ]
 
 
+def remember(var_dir: Path, url: str) -> None:
+    """Note which Redis `make run` chose, so CLI commands run beside it find the same one."""
+    (var_dir / "run").mkdir(parents=True, exist_ok=True)
+    (var_dir / "run" / "redis.url").write_text(url)
+
+
+def url_for_cli(configured_url: str | None, var_dir: Path) -> str:
+    if configured_url:
+        return configured_url
+    noted = var_dir / "run" / "redis.url"
+    if noted.exists() and answers(noted.read_text().strip()):
+        return noted.read_text().strip()
+    return LOCAL_URL
+
+
 def plan(configured_url: str | None, var_dir: Path) -> RedisPlan:
     if configured_url:
         return RedisPlan(configured_url)

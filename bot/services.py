@@ -16,8 +16,10 @@ from bot.conversations import ConversationStore
 from bot.keys import GatewayKeys
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
+from bot.relay import HandoffRelay
 from bot.settings import Settings
 from bot.turns import ShopperTurns, TurnLimits
+from handoff import HandoffQueue
 from kb_index import KbNotReady, KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class Services:
     limiter: RateLimiter
     turns: ShopperTurns
     kb: KnowledgeBase
+    queue: HandoffQueue
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -50,7 +53,10 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
     rasa = RasaClient(http, settings.rasa_url, settings.rasa_token.get_secret_value(),
                       settings.actions_url, settings.turn_timeout_s)
     limiter = RateLimiter(redis, keys)
-    turns = ShopperTurns(redis, keys, store, rasa, limiter, TurnLimits(
+    queue = HandoffQueue(redis, settings.key_prefix, lease_s=settings.agent_lease_s,
+                         max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s)
+    relay = HandoffRelay(queue, store, redis, keys)
+    turns = ShopperTurns(redis, keys, store, rasa, limiter, queue, TurnLimits(
         max_chars=settings.max_message_chars, turn_timeout_s=settings.turn_timeout_s,
         messages_per_minute=settings.messages_per_minute))
     kb = KnowledgeBase(settings.kb_index_dir, settings.embedding_model or None)
@@ -58,8 +64,10 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         await asyncio.to_thread(kb.warm_up)
     except KbNotReady as exc:
         log.warning("knowledge base not loaded: %s", exc)
+    relay.start()
     try:
-        yield Services(settings, redis, http, rasa, store, limiter, turns, kb)
+        yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue)
     finally:
+        await relay.stop()
         await http.aclose()
         await redis.aclose()

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     turn_timeout_s: float = Field(20.0, gt=0, description="How long the gateway waits for Rasa per turn.")
     conversation_ttl_days: int = Field(30, ge=1, description="Conversations untouched this long expire.")
 
+    # --- handoff ------------------------------------------------------------------------
+    agent_lease_s: float = Field(60.0, gt=0, description="An agent's claim lapses this long after its last heartbeat.")
+    max_lost_leases: int = Field(3, ge=1, description="Lapsed leases before a ticket goes to the dead-letter list.")
+    handback_cooldown_s: float = Field(300.0, ge=0, description="No new escalation this long after a handback.")
+
     # --- knowledge base ---------------------------------------------------------------
     embedding_model: str = Field(
         "", description="Sentence-transformers model folder. Empty: the packaged all-MiniLM-L6-v2."

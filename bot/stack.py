@@ -71,6 +71,7 @@ async def _run(settings: Settings) -> int:
     model = training.ensure_model(settings.var_dir / "models", settings.rasa_env)
     ensure_kb_index(settings)
     redis = redis_server.plan(settings.redis_url, settings.var_dir)
+    redis_server.remember(settings.var_dir, redis.url)
     supervisor = Supervisor()
     env = dict(os.environ, SHOPASSIST_REDIS_URL=redis.url,
                SHOPASSIST_RASA_TOKEN=settings.rasa_token.get_secret_value(),

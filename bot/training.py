@@ -62,20 +62,27 @@ def ensure_model(models_dir: Path, rasa_env: Path, root: Path = REPO_ROOT) -> Pa
             rasa_env, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data",
             "--out", str(models_dir), "--fixed-model-name", staging,
         )
-        process = subprocess.Popen(command, cwd=root, env=rasa_env_vars(root), stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True)
-        tail: list[str] = []
-        last_progress = 0.0
-        assert process.stdout is not None
-        for line in process.stdout:
-            tail = (tail + [line])[-40:]
-            epochs = "Epochs:" in line[:20] and time.monotonic() - last_progress > 10
-            if epochs or "Finished training component" in line:
-                last_progress = time.monotonic() if epochs else last_progress
-                print("[train]", line.rstrip()[-110:], flush=True)
-        if process.wait() != 0:
+        with subprocess.Popen(command, cwd=root, env=rasa_env_vars(root), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True) as process:
+            tail = _follow_training(process)
+        if process.returncode != 0:
             sys.stderr.write("".join(tail))
             raise TrainingFailed(f"rasa train failed (exit {process.returncode}); see the output above")
         os.replace(models_dir / f"{staging}.tar.gz", model)
         print(f"[train] model ready: {model}", flush=True)
         return model
+
+
+def _follow_training(process: subprocess.Popen[str]) -> list[str]:
+    """Show progress (at most every 10 s) and keep the tail for a failure report."""
+    tail: list[str] = []
+    last_progress = 0.0
+    assert process.stdout is not None
+    for line in process.stdout:
+        tail = (tail + [line])[-40:]
+        epochs = "Epochs:" in line[:20] and time.monotonic() - last_progress > 10
+        if epochs or "Finished training component" in line:
+            last_progress = time.monotonic() if epochs else last_progress
+            print("[train]", line.rstrip()[-110:], flush=True)
+    process.wait()
+    return tail

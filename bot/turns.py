@@ -25,6 +25,7 @@ from bot.errors import Conflict, Invalid, TooLarge
 from bot.keys import GatewayKeys
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
+from handoff import HandoffQueue
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +53,13 @@ def clean_text(text: str, max_chars: int) -> str:
 
 class ShopperTurns:
     def __init__(self, redis: Redis, keys: GatewayKeys, store: ConversationStore, rasa: RasaClient,
-                 limiter: RateLimiter, limits: TurnLimits) -> None:
+                 limiter: RateLimiter, queue: HandoffQueue, limits: TurnLimits) -> None:
         self._redis = redis
         self._keys = keys
         self._store = store
         self._rasa = rasa
         self._limiter = limiter
+        self._queue = queue
         self._limits = limits
 
     async def handle(self, conversation: Conversation, text: str,
@@ -83,6 +85,15 @@ class ShopperTurns:
 
     async def _run(self, conversation: Conversation, text: str, client_msg_id: str | None) -> dict[str, Any]:
         received = time.time()
+        shopper_message: dict[str, Any] = {"sender": "shopper", "text": text, "ts": received}
+        if client_msg_id:
+            shopper_message["extra"] = {"client_msg_id": client_msg_id}
+        owner = await self._queue.owner(conversation.id)
+        if owner != "bot":
+            # queued or with an agent: the agent side reads the transcript; Rasa never sees it
+            await self._store.append(conversation.id, [shopper_message])
+            log.info("turn to agent side", extra={"conversation_id": conversation.id, "mode": owner})
+            return {"messages": [], "mode": owner}
         language_now = language.detect(text) or conversation.language
         if language_now != conversation.rasa_language:
             await self._rasa.set_slot(conversation.id, "language", language_now)
@@ -93,15 +104,13 @@ class ShopperTurns:
         metadata = {"locale": conversation.locale, "language": language_now,
                     "customer_id": conversation.customer_id, "page": conversation.page}
         replies = await self._rasa.send(conversation.id, text, metadata)
-        shopper_message: dict[str, Any] = {"sender": "shopper", "text": text, "ts": received}
-        if client_msg_id:
-            shopper_message["extra"] = {"client_msg_id": client_msg_id}
         bot_messages = [_bot_message(reply) for reply in replies if reply.get("text")]
         stored = await self._store.append(conversation.id, [shopper_message, *bot_messages])
         log.info("turn", extra={"conversation_id": conversation.id, "replies": len(bot_messages),
                                 "latency_ms": round((time.time() - received) * 1000, 1)})
         log.debug("turn text", extra={"conversation_id": conversation.id, "text": text})
-        return {"messages": [m.to_api() for m in stored[1:]], "mode": "bot"}
+        # an action may have escalated during this turn
+        return {"messages": [m.to_api() for m in stored[1:]], "mode": await self._queue.owner(conversation.id)}
 
     async def _stored_answer(self, dedup_key: str) -> dict[str, Any]:
         stored = await self._redis.get(dedup_key)
