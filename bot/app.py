@@ -13,7 +13,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import handoff
-from bot import api_agent, api_health, api_shopper
+from bot import api_agent, api_agent_kb, api_health, api_shopper, api_web, api_ws
 from bot.errors import ApiError, ComponentUnavailable, TooLarge
 from bot.services import open_services
 from bot.settings import Settings
@@ -47,6 +47,8 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
     app.include_router(api_health.router)
     app.include_router(api_shopper.router)
     app.include_router(api_agent.router)
+    app.include_router(api_agent_kb.router)
+    app.include_router(api_ws.router)
     _install_error_handlers(app)
 
     @app.middleware("http")
@@ -57,6 +59,7 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
             return _error(error.status, error.code, error.message)
         return await call_next(request)
 
+    api_web.install(app, settings)
     return app
 
 

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     kb_source_dir: Path = Field(REPO_ROOT / "faq", description="FAQ YAML sources.")
     kb_index_dir: Path = Field(REPO_ROOT / "var" / "kb", description="Versioned index folders + `current`.")
 
+    # --- web -------------------------------------------------------------------------
+    cors_origins: tuple[str, ...] = Field(
+        (), description='Shop origins allowed to call the shopper API from a browser (JSON list, e.g. ["https://shop.example"]).'
+    )
+    ws_connections_per_minute: int = Field(60, ge=1, description="New WebSocket connections per client IP per minute.")
+
     rasa_env: Path = Field(REPO_ROOT / ".venv-rasa", description="Virtualenv with Rasa (Python 3.10).")
     log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")
 

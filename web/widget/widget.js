@@ -1,0 +1,316 @@
+/* ShopAssist chat widget: one <script src=".../widget/widget.js" data-locale data-customer-id data-user-hash>.
+ * Live over WebSocket (protocol in docs/web.md), REST polling when that fails; every message is
+ * rendered with textContent, never as HTML. The conversation lives in localStorage, so it
+ * survives reloads and is shared by the shop's tabs; unacknowledged messages are resent with
+ * their client_msg_id, which the gateway deduplicates. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var BASE = new URL(script.src).origin;
+  var LOCALE = script.dataset.locale === "ko" ? "ko" : "en";
+  var CUSTOMER = script.dataset.customerId || null;
+  var USER_HASH = script.dataset.userHash || null;
+  var STORE = "shopassist:" + (CUSTOMER || "guest");
+  var T = {
+    en: { title: "ShopAssist", open: "Chat with us", close: "Close chat", placeholder: "Type your message…",
+          send: "Send", typingBot: "ShopAssist is typing…", typingAgent: "{n} is typing…",
+          queue: "You're number {p} in the queue · about {m} min", agent: "You're chatting with {n}",
+          rate: "How did we do?", star: "{n} of 5 stars", thanks: "Thanks for rating!",
+          offline: "Reconnecting…", failed: "Not sent — retrying", unread: "{n} unread" },
+    ko: { title: "ShopAssist", open: "채팅 상담", close: "채팅 닫기", placeholder: "메시지를 입력하세요…",
+          send: "보내기", typingBot: "ShopAssist가 입력 중…", typingAgent: "{n}님이 입력 중…",
+          queue: "대기 순번 {p}번 · 약 {m}분", agent: "{n}님과 상담 중", rate: "상담은 어떠셨나요?",
+          star: "별 5개 중 {n}개", thanks: "평가해 주셔서 감사합니다!", offline: "다시 연결하는 중…",
+          failed: "전송 안 됨 — 다시 시도 중", unread: "읽지 않은 메시지 {n}개" }
+  }[LOCALE];
+  function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  var state = load();
+  function load() {
+    try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
+  }
+  function save() { localStorage.setItem(STORE, JSON.stringify(state)); }
+  state.outbox = state.outbox || [];
+
+  // --- DOM ---------------------------------------------------------------------------------
+  var css = el("link"); css.rel = "stylesheet"; css.href = BASE + "/widget/widget.css";
+  document.head.appendChild(css);
+  var root = el("div", "sa-root"); root.lang = LOCALE;
+  var launcher = el("button", "sa-launcher", T.open); launcher.type = "button";
+  launcher.setAttribute("aria-expanded", "false");
+  var badge = el("span", "sa-badge"); badge.hidden = true; launcher.appendChild(badge);
+  var panel = el("section", "sa-panel"); panel.hidden = true;
+  panel.setAttribute("role", "dialog"); panel.setAttribute("aria-label", T.title);
+  var header = el("header", "sa-header");
+  var title = el("h2", "sa-title", T.title);
+  var closeBtn = el("button", "sa-close", "×"); closeBtn.type = "button"; closeBtn.setAttribute("aria-label", T.close);
+  header.append(title, closeBtn);
+  var status = el("div", "sa-status"); status.setAttribute("role", "status"); status.hidden = true;
+  var log = el("ol", "sa-log"); log.setAttribute("aria-live", "polite"); log.tabIndex = 0;
+  var typing = el("div", "sa-typing"); typing.hidden = true; typing.setAttribute("aria-live", "polite");
+  var form = el("form", "sa-form");
+  var input = el("textarea", "sa-input"); input.rows = 1; input.maxLength = 2000;
+  input.placeholder = T.placeholder; input.setAttribute("aria-label", T.placeholder);
+  var sendBtn = el("button", "sa-send", T.send); sendBtn.type = "submit";
+  form.append(input, sendBtn);
+  panel.append(header, status, log, typing, form);
+  root.append(panel, launcher);
+  document.body.appendChild(root);
+
+  var unread = 0;
+  function setOpen(open) {
+    panel.hidden = !open; launcher.setAttribute("aria-expanded", String(open));
+    root.classList.toggle("sa-open", open);
+    if (open) { unread = 0; showBadge(); input.focus(); ensureConversation(); }
+    else launcher.focus();
+    state.open = open; save();
+  }
+  function showBadge() {
+    badge.hidden = unread === 0; badge.textContent = String(unread);
+    badge.setAttribute("aria-label", fmt(T.unread, { n: unread }));
+  }
+  launcher.addEventListener("click", function () { setOpen(panel.hidden); });
+  closeBtn.addEventListener("click", function () { setOpen(false); });
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+  });
+
+  // --- rendering -----------------------------------------------------------------------------
+  var seen = {}, titles = {};
+  function scroll() { log.scrollTop = log.scrollHeight; }
+  function bubble(sender, text, key) {
+    var item = el("li", "sa-msg sa-" + sender);
+    item.appendChild(el("p", "sa-text", text));
+    if (key) item.dataset.key = key;
+    log.appendChild(item); scroll();
+    return item;
+  }
+  function isRating(buttons) {
+    return buttons && buttons.length === 5 && buttons.every(function (b) { return /^\/rate\b/.test(b.payload); });
+  }
+  function render(m) {
+    if (seen[m.id]) return;
+    seen[m.id] = true;
+    if (m.sender === "shopper") {
+      var pending = m.client_msg_id && log.querySelector('[data-key="' + CSS.escape(m.client_msg_id) + '"]');
+      if (pending) { pending.classList.remove("sa-pending", "sa-failed"); return; }
+      bubble("shopper", titles[m.text] || m.text);
+      return;
+    }
+    if (m.sender === "system") return system(m);
+    var item = bubble(m.sender, m.text);
+    if (m.sender === "agent" && m.agent_name) {
+      item.insertBefore(el("span", "sa-name", m.agent_name), item.firstChild);
+      showAgent(m.agent_name);
+    }
+    if (isRating(m.buttons)) stars(item, m.buttons);
+    else if (m.buttons) replies(item, m.buttons);
+    if (panel.hidden) { unread += 1; showBadge(); }
+  }
+  function system(m) {
+    if (m.event === "position") {
+      status.hidden = false;
+      status.textContent = fmt(T.queue, { p: m.position, m: Math.max(1, Math.ceil(m.eta_s / 60)) });
+    } else if (m.event === "claimed" && m.agent_name) showAgent(m.agent_name);
+    else if (["resolved", "handed_back", "dead_lettered"].indexOf(m.event) >= 0) status.hidden = true;
+    bubble("system", m.text);
+  }
+  function showAgent(name) {
+    status.hidden = false; status.textContent = fmt(T.agent, { n: name });
+    title.textContent = name;
+  }
+  function replies(item, buttons) {
+    var row = el("div", "sa-replies");
+    buttons.forEach(function (b) {
+      titles[b.payload] = b.title;
+      var btn = el("button", "sa-reply", b.title); btn.type = "button";
+      btn.addEventListener("click", function () { row.remove(); say(b.payload, b.title); });
+      row.appendChild(btn);
+    });
+    item.appendChild(row);
+  }
+  function stars(item, buttons) {
+    var group = el("div", "sa-stars"); group.setAttribute("role", "group"); group.setAttribute("aria-label", T.rate);
+    group.appendChild(el("span", "sa-stars-label", T.rate));
+    buttons.forEach(function (b, i) {
+      titles[b.payload] = "★".repeat(i + 1);
+      var star = el("button", "sa-star", "★"); star.type = "button";
+      star.setAttribute("aria-label", fmt(T.star, { n: i + 1 }));
+      star.addEventListener("click", function () {
+        group.replaceChildren(el("span", "sa-stars-label", T.thanks));
+        say(b.payload, "★".repeat(i + 1));
+      });
+      group.appendChild(star);
+    });
+    item.appendChild(group);
+  }
+  function showTyping(who, on) {
+    typing.hidden = !on;
+    typing.textContent = who === "bot" ? T.typingBot : fmt(T.typingAgent, { n: who });
+  }
+
+  // --- conversation and transport -------------------------------------------------------------
+  var ws = null, backoff = 500, wsFailures = 0, polling = null, creating = null;
+  function api(path, opts) {
+    opts = opts || {};
+    opts.headers = Object.assign({ "Content-Type": "application/json" }, opts.headers || {});
+    if (state.token) opts.headers.Authorization = "Bearer " + state.token;
+    return fetch(BASE + "/api/v1" + path, opts).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        if (!r.ok) { var err = new Error(r.status); err.status = r.status; err.body = body; throw err; }
+        return body;
+      });
+    });
+  }
+  function ensureConversation() {
+    if (state.conversation_id) { connect(); return Promise.resolve(); }
+    if (creating) return creating;
+    var body = { locale: LOCALE, page: { url: location.href.slice(0, 500), type: pageType() } };
+    if (CUSTOMER) { body.customer_id = CUSTOMER; body.user_hash = USER_HASH; }
+    creating = api("/conversations", { method: "POST", body: JSON.stringify(body) }).then(function (d) {
+      state.conversation_id = d.conversation_id; state.token = d.token; save();
+      creating = null; connect();
+    }, function (e) { creating = null; throw e; });
+    return creating;
+  }
+  function newId() { return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 10); }
+  function say(text, shown) {
+    var item = { id: newId(), text: text };
+    state.outbox.push(item); save();
+    bubble("shopper", shown || text, item.id).classList.add("sa-pending");
+    ensureConversation().then(flush, function () { markFailed(item.id); });
+  }
+  function markFailed(id) {
+    var node = log.querySelector('[data-key="' + CSS.escape(id) + '"]');
+    if (node) { node.classList.add("sa-failed"); node.title = T.failed; }
+  }
+  function acked(id) {
+    state.outbox = state.outbox.filter(function (m) { return m.id !== id; }); save();
+    var node = log.querySelector('[data-key="' + CSS.escape(id) + '"]');
+    if (node) node.classList.remove("sa-pending", "sa-failed");
+  }
+  function flush() {
+    state.outbox.forEach(function (m) {
+      if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "message", text: m.text, client_msg_id: m.id }));
+      else if (polling) restSend(m);
+    });
+  }
+  function restSend(m) {
+    if (m.inFlight) return;
+    m.inFlight = true;
+    api("/conversations/" + state.conversation_id + "/messages",
+        { method: "POST", body: JSON.stringify({ text: m.text, client_msg_id: m.id }) })
+      .then(function (d) { m.inFlight = false; acked(m.id); poll(); },
+            function (e) { m.inFlight = false; markFailed(m.id); if (e.status < 500 && e.status !== 409 && e.status !== 429) acked(m.id); });
+  }
+  var last = null;  // per page: a fresh page renders the whole transcript, a reconnect only what it missed
+  function received(m) {
+    render(m);
+    if (!last || m.id > last) last = m.id;
+    if (m.sender !== "shopper") showTyping("", false);
+  }
+  function connect() {
+    if (ws || polling || !state.conversation_id) return;
+    if (!("WebSocket" in window) || wsFailures >= 3) return startPolling();
+    ws = new WebSocket(BASE.replace(/^http/, "ws") + "/api/v1/ws");
+    var ready = false;
+    ws.onopen = function () {
+      ws.send(JSON.stringify({ type: "auth", role: "shopper", conversation_id: state.conversation_id,
+                               token: state.token, after: last || undefined }));
+    };
+    ws.onmessage = function (e) {
+      var f = JSON.parse(e.data);
+      if (f.type === "ready") { ready = true; backoff = 500; wsFailures = 0; root.classList.remove("sa-offline"); flush(); }
+      else if (f.type === "message") received(f.message);
+      else if (f.type === "ack") acked(f.client_msg_id);
+      else if (f.type === "typing") showTyping(f.sender === "bot" ? "bot" : f.name || "", f.on);
+      else if (f.type === "error" && f.client_msg_id) {
+        markFailed(f.client_msg_id);
+        if (!f.retry) acked(f.client_msg_id);
+        else setTimeout(flush, 2000);
+      }
+    };
+    ws.onclose = function (e) {
+      ws = null;
+      if (e.code === 4404 || e.code === 4401) { reset(); return; }
+      if (!ready) wsFailures += 1;
+      root.classList.add("sa-offline");
+      setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 15000);
+    };
+  }
+  function reset() {  // the conversation expired: start afresh on the next message
+    state = { outbox: state.outbox, open: state.open }; save();
+  }
+  function startPolling() {
+    polling = setInterval(poll, 2000); poll(); flush();
+  }
+  function poll() {
+    var after = last ? "?after=" + encodeURIComponent(last) : "";
+    api("/conversations/" + state.conversation_id + "/messages" + after)
+      .then(function (d) { d.messages.forEach(received); flush(); }, function () {});
+  }
+  var lastTyping = 0;
+  input.addEventListener("input", function () {
+    if (ws && ws.readyState === 1 && Date.now() - lastTyping > 2000) {
+      lastTyping = Date.now(); ws.send(JSON.stringify({ type: "typing", on: true }));
+    }
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = ""; say(text);
+  });
+
+  // --- behaviour events for the proactive engine (POST /api/v1/events; best effort) -------------
+  var events = [];
+  function pageType() { return document.body.dataset.pageType || "other"; }
+  function track(type, data) {
+    events.push({ type: type, ts: Date.now() / 1000, page: { url: location.href.slice(0, 500), type: pageType() },
+                  data: data || {} });
+  }
+  function sendEvents(beacon) {
+    if (!events.length) return;
+    var body = JSON.stringify({ events: events.splice(0, 50) });
+    var headers = { "Content-Type": "application/json" };
+    if (state.token) headers.Authorization = "Bearer " + state.token;
+    fetch(BASE + "/api/v1/events", { method: "POST", body: body, headers: headers, keepalive: !!beacon })
+      .catch(function () {});  // the endpoint may not exist yet (404) or be down: never bother the shopper
+  }
+  setInterval(sendEvents, 5000);
+  setTimeout(function () { track("dwell", { seconds: 30 }); }, 30000);
+  var depth = 0;
+  window.addEventListener("scroll", function () {
+    var max = document.documentElement.scrollHeight - innerHeight;
+    var pct = max > 0 ? Math.floor(scrollY / max * 4) * 25 : 100;
+    if (pct > depth) { depth = pct; track("scroll", { depth_pct: pct }); }
+  }, { passive: true });
+  document.addEventListener("mouseout", function (e) {
+    if (!e.relatedTarget && e.clientY <= 0) track("exit_intent", {});
+  });
+  window.addEventListener("pagehide", function () { sendEvents(true); });
+
+  window.ShopAssist = {
+    open: function () { setOpen(true); },
+    close: function () { setOpen(false); },
+    track: track,
+    cart: function (items, total) { track("cart", { items: items, total: total }); },
+    checkout: function (step, data) { track("checkout", Object.assign({ step: step }, data || {})); }
+  };
+
+  window.addEventListener("storage", function (e) {  // another tab started or reset the conversation
+    if (e.key === STORE && !state.conversation_id) { state = load(); state.outbox = state.outbox || []; connect(); }
+  });
+  if (state.conversation_id) {
+    connect();
+    state.outbox.forEach(function (m) { bubble("shopper", titles[m.text] || m.text, m.id).classList.add("sa-pending"); });
+  }
+  if (state.open) setOpen(true);
+})();
