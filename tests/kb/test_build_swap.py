@@ -47,8 +47,8 @@ def test_broken_source_leaves_previous_version_live(
     assert [p.name for p in (tiny_index / "versions").iterdir()] == [before]
 
 
-def test_search_before_any_build_raises_not_ready(tmp_path: Path, encoder: Encoder) -> None:
-    kb = KnowledgeBase(tmp_path / "empty", encoder=encoder)
+def test_search_before_any_build_raises_not_ready(tmp_path: Path, encoder: Encoder, tokenizer: Tokenizer) -> None:
+    kb = KnowledgeBase(tmp_path / "empty", encoder=encoder, tokenizer=tokenizer)
     with pytest.raises(KbNotReady):
         kb.warm_up()
     with pytest.raises(KbNotReady):

@@ -42,7 +42,7 @@ def test_category_filter(full_kb: KnowledgeBase) -> None:
     assert result.ranked and all(h.category == "refunds" for h in result.ranked)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\x00\x01\x07", "\u200b\u200b"])
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\x00\x01\x07", "\u200b\u200b", "\ud800\udfff"])
 def test_empty_queries_get_none_not_an_error(full_kb: KnowledgeBase, text: str) -> None:
     result = full_kb.search(text, "en")
     assert result.decision == "none" and result.results == [] and result.note == "empty query"
