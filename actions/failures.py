@@ -7,6 +7,8 @@ breaks the action server's start-up.
 
 from __future__ import annotations
 
+import sys
+
 _MESSAGES = {
     "shop": ("Sorry, I can't reach our order system right now, so I can't look up orders. "
              "Please try again in a few minutes.",
@@ -31,13 +33,13 @@ def component_of(exc: Exception) -> str:
     from actions.runtime import KnowledgeBaseWarmingUp
     from actions.shop import ShopUnavailable
     from handoff import HandoffError
-    from kb_index import KbError
 
     if isinstance(exc, ShopUnavailable):
         return "shop"
     if isinstance(exc, KnowledgeBaseWarmingUp):
         return "kb_loading"
-    if isinstance(exc, KbError):
+    kb_index = sys.modules.get("kb_index")  # not imported yet: cannot be its error (and importing it is slow)
+    if kb_index is not None and isinstance(exc, kb_index.KbError):
         return "kb"
     if isinstance(exc, HandoffError | RedisError):
         return "handoff"

@@ -158,11 +158,17 @@ def warm_up_soon() -> None:
 
 
 async def _load_knowledge_base() -> KnowledgeBase:
+    return await asyncio.to_thread(_load_knowledge_base_blocking)
+
+
+def _load_knowledge_base_blocking() -> KnowledgeBase:
+    """In a worker thread, imports included: importing torch alone would stall the event loop
+    for seconds, long enough for the gateway's health check of the action server to fail."""
     from kb_index import KnowledgeBase
 
     config = settings()
     kb = KnowledgeBase(config.kb_index_dir, config.embedding_model or None)
-    await asyncio.to_thread(kb.warm_up)
+    kb.warm_up()
     return kb
 
 
