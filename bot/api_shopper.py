@@ -62,3 +62,13 @@ async def get_messages(
     conversation = await _conversation(request, conversation_id)
     messages = await services.conversations.messages(conversation.id, after)
     return {"messages": [m.to_api() for m in messages], "mode": await services.queue.owner(conversation.id)}
+
+
+@router.post("/conversations/{conversation_id}/leave", summary="The shopper left: cancel any waiting handoff")
+async def leave(conversation_id: str, request: Request) -> dict:
+    services: Services = request.app.state.services
+    conversation = await _conversation(request, conversation_id)
+    cancelled = await services.queue.cancel(conversation.id)
+    log.info("shopper left", extra={"conversation_id": conversation.id, "cancelled": cancelled is not None})
+    mode = await services.queue.owner(conversation.id)
+    return {"cancelled_ticket": cancelled.id if cancelled else None, "mode": mode}

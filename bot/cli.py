@@ -12,6 +12,7 @@ from bot.settings import Settings, SettingsError, load_settings
 
 
 def _serve(settings: Settings, _: argparse.Namespace) -> int:
+    import torch
     import uvicorn
 
     from bot import logs, redis_server
@@ -19,6 +20,9 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
 
     settings.require_secrets()
     logs.configure(settings.log_level)
+    # One query at a time is encoded per request; torch's thread pool only contends with the
+    # event loop and the other services (about 10x slower per query here with two threads).
+    torch.set_num_threads(1)
     app = create_app(settings, settings.redis_url or redis_server.LOCAL_URL)
     uvicorn.run(app, host=settings.gateway_host, port=settings.gateway_port, log_config=None,
                 access_log=False)

@@ -42,13 +42,25 @@ class RasaClient:
             json=[{"event": "slot", "name": name, "value": value}],
         )
 
+    async def trigger_intent(self, conversation_id: str, intent: str,
+                             entities: dict[str, Any]) -> list[dict[str, Any]]:
+        """Run an external intent (Rasa's trigger_intent API); returns the bot's replies."""
+        await self._ensure_actions_up()
+        response = await self._call(
+            "POST", f"{self._rasa_url}/conversations/{conversation_id}/trigger_intent",
+            params={"token": self._token, "include_events": "NONE"},
+            json={"name": intent, "entities": entities}, timeout=self._turn_timeout_s,
+        )
+        return response.json().get("messages", [])
+
     async def rasa_status(self) -> dict[str, Any]:
         response = await self._call("GET", f"{self._rasa_url}/status", params={"token": self._token},
                                     timeout=2.0)
         return response.json()
 
     async def actions_health(self) -> None:
-        await self._call("GET", f"{self._actions_url}/health", timeout=2.0, component="actions")
+        # generous: a busy action server answers late; a dead one refuses the connection at once
+        await self._call("GET", f"{self._actions_url}/health", timeout=5.0, component="actions")
 
     async def _ensure_actions_up(self) -> None:
         if time.monotonic() < self._actions_ok_until:
@@ -67,3 +79,15 @@ class RasaClient:
         if response.status_code >= 300:
             raise ComponentUnavailable(component, f"HTTP {response.status_code}")
         return response
+
+
+def bot_message(reply: dict[str, Any]) -> dict[str, Any]:
+    """A Rasa reply as a transcript message."""
+    message: dict[str, Any] = {"sender": "bot", "text": reply["text"], "ts": time.time()}
+    buttons = [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        for b in reply.get("buttons") or []
+    ]
+    if buttons:
+        message["buttons"] = buttons
+    return message

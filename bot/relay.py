@@ -17,12 +17,15 @@ from redis.exceptions import RedisError
 
 from bot import system_messages
 from bot.conversations import ConversationStore
+from bot.errors import ComponentUnavailable
 from bot.keys import GatewayKeys
+from bot.rasa_client import RasaClient, bot_message
 from handoff import Event, HandoffError, HandoffQueue
 
 log = logging.getLogger(__name__)
 
 _SWEEP_EVERY_S = 1.0
+RESOLVED_INTENT = "EXTERNAL_handoff_resolved"  # in domain.yml; the bot asks for a CSAT rating
 _CLAIM_EVENT_TTL_S = 24 * 3600
 # Compare-and-set: write the announced position only if it changed; 1 when it did.
 _ANNOUNCE = """
@@ -33,8 +36,10 @@ return 1
 
 
 class HandoffRelay:
-    def __init__(self, queue: HandoffQueue, store: ConversationStore, redis: Redis, keys: GatewayKeys) -> None:
+    def __init__(self, queue: HandoffQueue, store: ConversationStore, redis: Redis, keys: GatewayKeys,
+                 rasa: RasaClient) -> None:
         self._queue = queue
+        self._rasa = rasa
         self._store = store
         self._redis = redis
         self._keys = keys
@@ -87,8 +92,22 @@ class HandoffRelay:
                 extra["agent_name"] = agent.name
             await self._store.append(event.conversation_id, [
                 {"sender": "system", "text": text, "ts": time.time(), "extra": extra}])
+        if event.type == "resolved":
+            await self._resume_bot(event)
         log.info("handoff event", extra={"conversation_id": event.conversation_id, "event": event.type,
                                          "ticket_id": event.ticket_id})
+
+    async def _resume_bot(self, event: Event) -> None:
+        """The bot takes over again: Rasa's external intent lets it ask for the shopper's rating."""
+        entities = {"resolution_code": event.fields.get("code", "")}
+        try:
+            replies = await self._rasa.trigger_intent(event.conversation_id, RESOLVED_INTENT, entities)
+        except ComponentUnavailable as exc:
+            log.warning("could not resume the bot: %s", exc.message, extra={"conversation_id": event.conversation_id})
+            return
+        messages = [bot_message(r) for r in replies if r.get("text")]
+        if messages:
+            await self._store.append(event.conversation_id, messages)
 
     async def announce_positions(self) -> None:
         """Tell each waiting shopper their place and ETA, once per change of place."""

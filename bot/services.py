@@ -55,7 +55,7 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
     limiter = RateLimiter(redis, keys)
     queue = HandoffQueue(redis, settings.key_prefix, lease_s=settings.agent_lease_s,
                          max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s)
-    relay = HandoffRelay(queue, store, redis, keys)
+    relay = HandoffRelay(queue, store, redis, keys, rasa)
     turns = ShopperTurns(redis, keys, store, rasa, limiter, queue, TurnLimits(
         max_chars=settings.max_message_chars, turn_timeout_s=settings.turn_timeout_s,
         messages_per_minute=settings.messages_per_minute))

@@ -23,7 +23,7 @@ from bot import language
 from bot.conversations import Conversation, ConversationStore
 from bot.errors import Conflict, Invalid, TooLarge
 from bot.keys import GatewayKeys
-from bot.rasa_client import RasaClient
+from bot.rasa_client import RasaClient, bot_message
 from bot.ratelimit import RateLimiter
 from handoff import HandoffQueue
 
@@ -104,7 +104,7 @@ class ShopperTurns:
         metadata = {"locale": conversation.locale, "language": language_now,
                     "customer_id": conversation.customer_id, "page": conversation.page}
         replies = await self._rasa.send(conversation.id, text, metadata)
-        bot_messages = [_bot_message(reply) for reply in replies if reply.get("text")]
+        bot_messages = [bot_message(reply) for reply in replies if reply.get("text")]
         stored = await self._store.append(conversation.id, [shopper_message, *bot_messages])
         log.info("turn", extra={"conversation_id": conversation.id, "replies": len(bot_messages),
                                 "latency_ms": round((time.time() - received) * 1000, 1)})
@@ -146,13 +146,3 @@ class _TurnLock:
             1, self._key, self._token,
         )
 
-
-def _bot_message(reply: dict[str, Any]) -> dict[str, Any]:
-    message: dict[str, Any] = {"sender": "bot", "text": reply["text"], "ts": time.time()}
-    buttons = [
-        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-        for b in reply.get("buttons") or []
-    ]
-    if buttons:
-        message["buttons"] = buttons
-    return message

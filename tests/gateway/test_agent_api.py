@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.rasa, pytest.mark.redis]
 
 def add_agent(monkeypatch, capsys, redis_url: str, prefix: str, name: str, skills: str = "general,orders",
               langs: str = "en,ko", capacity: int = 2) -> dict[str, str]:
+    """Create an agent through the CLI; `name` must be unique within the test run's prefix."""
     monkeypatch.setenv("SHOPASSIST_REDIS_URL", redis_url)
     monkeypatch.setenv("SHOPASSIST_KEY_PREFIX", prefix)
     assert cli(["agents", "add", name, "--skills", skills, "--langs", langs, "--capacity", str(capacity)]) == 0
@@ -61,7 +62,7 @@ def wait_for_message(client, conversation_id, headers, predicate, timeout_s: flo
 
 
 def test_full_agent_cycle_with_one_owner_at_a_time(gateway, redis_url, key_prefix, monkeypatch, capsys):
-    mina = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Mina")
+    mina = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Mina Gateway")
     conversation_id, shopper = start(gateway)
     url = f"/api/v1/conversations/{conversation_id}/messages"
     assert gateway.post(url, headers=shopper, json={"text": "hi"}).json()["mode"] == "bot"
@@ -85,7 +86,7 @@ def test_full_agent_cycle_with_one_owner_at_a_time(gateway, redis_url, key_prefi
     lease = {**mina, "X-Lease-Token": ticket["lease_token"]}
 
     joined = wait_for_message(gateway, conversation_id, shopper, lambda m: m.get("event") == "claimed")
-    assert joined["agent_name"] == "Mina"
+    assert joined["agent_name"] == "Mina Gateway"
 
     sent = gateway.post(f"/api/v1/agent/tickets/{ticket_id}/messages", headers=lease,
                         json={"text": "Hi, I'm Mina. How can I help?"})
@@ -93,7 +94,7 @@ def test_full_agent_cycle_with_one_owner_at_a_time(gateway, redis_url, key_prefi
     transcript = gateway.get(url, headers=shopper).json()
     assert transcript["mode"] == "agent"
     agent_message = next(m for m in transcript["messages"] if m["sender"] == "agent")
-    assert agent_message["agent_name"] == "Mina" and agent_message["text"].startswith("Hi, I'm Mina")
+    assert agent_message["agent_name"] == "Mina Gateway" and agent_message["text"].startswith("Hi, I'm Mina")
 
     assert gateway.post(url, headers=shopper, json={"text": "my parcel is damaged"}).json()["mode"] == "agent"
     seen_by_agent = gateway.get(f"/api/v1/agent/tickets/{ticket_id}/messages", headers=mina).json()["messages"]
@@ -106,6 +107,10 @@ def test_full_agent_cycle_with_one_owner_at_a_time(gateway, redis_url, key_prefi
                             json={"code": "replacement_sent", "note": "new parcel shipped"})
     assert resolved.status_code == 200 and resolved.json()["ticket"]["state"] == "resolved"
     wait_for_message(gateway, conversation_id, shopper, lambda m: m.get("event") == "resolved")
+    # the bot takes over again (Rasa's external intent) and asks for a rating
+    rating = wait_for_message(gateway, conversation_id, shopper,
+                              lambda m: m["sender"] == "bot" and "satisf" in m["text"])
+    assert rating["buttons"]
     back = gateway.post(url, headers=shopper, json={"text": "hello"}).json()
     assert back["mode"] == "bot" and back["messages"][0]["sender"] == "bot"
     # the lease died with the ticket
@@ -114,8 +119,8 @@ def test_full_agent_cycle_with_one_owner_at_a_time(gateway, redis_url, key_prefi
 
 
 def test_bad_agent_requests_change_nothing(gateway, redis_url, key_prefix, monkeypatch, capsys):
-    jun = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Jun", skills="general", capacity=1)
-    eve = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Eve", skills="payments")
+    jun = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Jun Gateway", skills="general", capacity=1)
+    eve = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Eve Gateway", skills="payments")
     conversation_id, shopper = start(gateway)
     ticket_id = enqueue(redis_url, key_prefix, conversation_id)
 
@@ -157,7 +162,7 @@ def test_an_agent_who_vanishes_loses_the_ticket_and_the_shopper_is_told(
     prefix = f"{key_prefix}lease"
     settings = gateway_settings(rasa_stack, key_prefix=prefix, agent_lease_s=1.0)
     with TestClient(create_app(settings, redis_url)) as client:
-        ghost = add_agent(monkeypatch, capsys, redis_url, prefix, "Ghost")
+        ghost = add_agent(monkeypatch, capsys, redis_url, prefix, "Ghost Gateway")
         conversation_id, shopper = start(client)
         ticket_id = enqueue(redis_url, prefix, conversation_id)
         ticket = client.post("/api/v1/agent/claim", headers=ghost).json()["ticket"]
@@ -170,3 +175,16 @@ def test_an_agent_who_vanishes_loses_the_ticket_and_the_shopper_is_told(
         assert late.status_code == 409
         assert client.get(f"/api/v1/conversations/{conversation_id}/messages",
                           headers=shopper).json()["mode"] == "queued"
+
+
+def test_a_shopper_who_leaves_is_taken_out_of_the_queue(gateway, redis_url, key_prefix, monkeypatch, capsys):
+    agent = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Ara Gateway", skills="returns")
+    conversation_id, shopper = start(gateway)
+    ticket_id = enqueue(redis_url, key_prefix, conversation_id, skill="returns")
+    assert any(t["id"] == ticket_id for t in gateway.get("/api/v1/agent/queue", headers=agent).json()["tickets"])
+    left = gateway.post(f"/api/v1/conversations/{conversation_id}/leave", headers=shopper)
+    assert left.json() == {"cancelled_ticket": ticket_id, "mode": "bot"}
+    assert not any(t["id"] == ticket_id for t in gateway.get("/api/v1/agent/queue", headers=agent).json()["tickets"])
+    assert gateway.post("/api/v1/agent/claim", headers=agent, json={"ticket_id": ticket_id}).status_code == 409
+    again = gateway.post(f"/api/v1/conversations/{conversation_id}/leave", headers=shopper)
+    assert again.json()["cancelled_ticket"] is None
