@@ -219,10 +219,18 @@ def test_refund_status(gateway, secret, language: str) -> None:  # type: ignore[
     assert order.refunded_at is not None and order.refunded_at.strftime("%Y-%m-%d") in reply
 
 
-def test_change_address_of_a_shipped_order(gateway, secret) -> None:  # type: ignore[no-untyped-def]
-    order = order_where(lambda o: o.status == "shipped", skip=2)
-    reply = chat(gateway, "ko", order.customer_id, secret).send(f"{order.id} 배송지 수정하고 싶어요")
-    assert "택배사" in reply and order.tracking_number in reply
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_change_address_of_a_shipped_order(gateway, secret, language: str) -> None:  # type: ignore[no-untyped-def]
+    order = order_where(lambda o: o.status == "shipped", skip=2 if language == "ko" else 3)
+    reply = chat(gateway, language, order.customer_id, secret).send(
+        f"{order.id} 배송지 수정하고 싶어요" if language == "ko" else f"I want to edit my address for order {order.id}")
+    assert ("택배사" if language == "ko" else "carrier") in reply and order.tracking_number in reply
+
+
+def test_change_address_before_shipping(gateway, secret) -> None:  # type: ignore[no-untyped-def]
+    order = order_where(lambda o: o.status in ("paid", "preparing"), skip=2)
+    reply = chat(gateway, "en", order.customer_id, secret).send(f"can I update the address on {order.id}?")
+    assert "Change address" in reply and order.address in reply
 
 
 @pytest.mark.parametrize(("language", "text"), [("en", "my coupon doesn't work"), ("ko", "쿠폰이 안 돼요")])
@@ -315,10 +323,12 @@ def test_request_human_outside_coverage_leaves_a_message(gateway, agent, redis_u
 
 # ---- feedback after an agent resolves --------------------------------------------------------------
 
-def test_csat_and_nps_after_the_agent_resolves(gateway, secret, agent, rasa_stack, redis_url, key_prefix) -> None:  # type: ignore[no-untyped-def]
-    order = order_where(lambda o: o.status == "delivered", skip=8)
-    conversation = chat(gateway, "ko", order.customer_id, secret)
-    conversation.send("결제가 실패했어요")
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_csat_and_nps_after_the_agent_resolves(gateway, secret, agent, rasa_stack, redis_url, key_prefix,  # type: ignore[no-untyped-def]
+                                               language: str) -> None:
+    order = order_where(lambda o: o.status == "delivered", skip=8 if language == "ko" else 9)
+    conversation = chat(gateway, language, order.customer_id, secret)
+    conversation.send("결제가 실패했어요" if language == "ko" else "my payment failed")
 
     async def resolve(queue) -> None:  # type: ignore[no-untyped-def]
         claimed = await queue.claim(agent, (await queue.conversation(conversation.conversation_id)).ticket_id)
@@ -327,17 +337,18 @@ def test_csat_and_nps_after_the_agent_resolves(gateway, secret, agent, rasa_stac
     run(redis_url, key_prefix, resolve)
     question = trigger(rasa_stack.rasa_url, rasa_stack.token, conversation.conversation_id,
                        "EXTERNAL_handoff_resolved")
-    assert "만족" in question[0]["text"] and len(question[0]["buttons"]) == 5
+    assert ("만족" if language == "ko" else "satisfied") in question[0]["text"]
+    assert len(question[0]["buttons"]) == 5
     reply = conversation.send(question[0]["buttons"][3]["payload"])  # 4
     stored = Redis.from_url(redis_url).hgetall(feedback_key(key_prefix, conversation.conversation_id))
     assert stored[b"csat"] == b"4"
     if sampled_for_nps(conversation.conversation_id, 0.3):
-        assert "추천" in reply
-        conversation.send("9점 줄게요")
+        assert ("추천" if language == "ko" else "recommend") in reply
+        conversation.send("9점 줄게요" if language == "ko" else "I'd give it a 9")
         stored = Redis.from_url(redis_url).hgetall(feedback_key(key_prefix, conversation.conversation_id))
         assert stored[b"nps"] == b"9"
     else:
-        assert "감사" in reply
+        assert ("감사" if language == "ko" else "Thank you") in reply
 
 
 # ---- bad input -------------------------------------------------------------------------------------
