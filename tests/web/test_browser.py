@@ -1,0 +1,186 @@
+"""The widget, the demo shop and the agent console in Debian's chromium (headless), against a
+real gateway process, Rasa, action server and Redis.  One browser for the module; the shopper
+and the agent each get their own context.  Screenshots go to var/screenshots/."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from redis import Redis as SyncRedis
+from redis.asyncio import Redis
+
+from actions.feedback import feedback_key
+from bot.settings import REPO_ROOT
+from handoff import HandoffQueue
+from tests.web.servers import gateway_process
+
+pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
+
+SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 30_000  # a turn on 2 shared cores with Rasa and the encoder can take a while
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold?</b>'
+
+
+def in_queue(redis_url: str, prefix: str, call):  # type: ignore[no-untyped-def]
+    """Run `call(queue, redis)` on its own loop in a worker thread: sync Playwright owns this thread's loop."""
+    async def run() -> Any:
+        redis = Redis.from_url(redis_url)
+        try:
+            return await call(HandoffQueue(redis, prefix), redis)
+        finally:
+            await redis.aclose()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
+
+
+@pytest.fixture(scope="module")
+def site(rasa_stack, redis_url: str, key_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = {**{k: v for k, v in rasa_stack.env.items() if k.startswith("SHOPASSIST_")},
+           "SHOPASSIST_RASA_URL": rasa_stack.rasa_url, "SHOPASSIST_ACTIONS_URL": rasa_stack.actions_url,
+           "SHOPASSIST_CONVERSATIONS_PER_MINUTE": "10000", "SHOPASSIST_MESSAGES_PER_MINUTE": "10000"}
+    with gateway_process(env, tmp_path_factory.mktemp("site") / "gateway.log") as url:
+        _wait_for_kb(url)
+        yield url
+
+
+def _wait_for_kb(url: str) -> None:
+    """The action server loads the FAQ index in the background; until then FAQ turns say so.
+    Asking in both languages also warms each language's first-use costs outside the browser."""
+    deadline = time.monotonic() + 120
+    for locale, question in (("en", "how long does a refund take?"), ("ko", "배송은 얼마나 걸려요?")):
+        created = httpx.post(f"{url}/api/v1/conversations", json={"locale": locale}).json()
+        while True:
+            reply = httpx.post(f"{url}/api/v1/conversations/{created['conversation_id']}/messages", timeout=60,
+                               headers={"Authorization": f"Bearer {created['token']}"},
+                               json={"text": question}).json()
+            if not any("getting our help articles ready" in m["text"] for m in reply.get("messages", [])):
+                break
+            assert time.monotonic() < deadline, "the knowledge base did not load in 120 s"
+            time.sleep(2)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is missing: `make install` installs it (apt-get install chromium)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def agent(redis_url: str, key_prefix: str) -> Iterator[tuple[str, str]]:
+    """An agent serving every skill, so a request for a person is queued; removed afterwards."""
+    skills = ["general", "orders", "payments", "returns", "shipping", "account"]
+    registered, token = in_queue(redis_url, key_prefix, lambda q, _: q.agents.add("Mina", skills, ["en", "ko"], 5))
+    yield registered.id, token
+    in_queue(redis_url, key_prefix, lambda q, _: q.agents.remove(registered.id))
+
+
+def new_page(browser: Browser, url: str, **context_options: Any) -> Page:
+    page = browser.new_context(**context_options).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "events" not in m.text else None)
+    page.errors = errors  # type: ignore[attr-defined]
+    page.goto(url)
+    return page
+
+
+def ask(page: Page, text: str) -> None:
+    page.locator(".sa-input").fill(text)
+    page.keyboard.press("Enter")
+
+
+def conversation_of(page: Page) -> dict[str, str]:
+    raw = page.evaluate("() => localStorage.getItem('shopassist:guest')")
+    return json.loads(raw)
+
+
+def test_faq_answers_in_english_and_korean_and_the_conversation_survives_a_reload(site, browser):
+    page = new_page(browser, f"{site}/demo/")
+    page.get_by_role("button", name="Chat with us").click()
+    ask(page, "how long does a refund take?")
+    expect(page.locator(".sa-bot .sa-reply").first).to_be_visible()  # "Did this help?" or a choice of articles
+    answer = page.locator(".sa-bot .sa-text").last.inner_text()
+    assert answer and not re.search(r"[가-힣]", answer)
+    page.reload()  # the conversation lives in localStorage: same transcript after a page load
+    expect(page.locator(".sa-shopper", has_text="how long does a refund take?")).to_have_count(1)
+    page.screenshot(path=SCREENSHOTS / "widget-faq-en.png")
+    page.context.close()
+
+    phone = new_page(browser, f"{site}/demo/ko.html", viewport={"width": 390, "height": 780}, is_mobile=True)
+    phone.get_by_role("button", name="채팅 상담").click()
+    ask(phone, "환불은 보통 얼마나 걸리나요?")
+    expect(phone.locator(".sa-bot .sa-reply").first).to_be_visible()
+    assert re.search(r"[가-힣]", phone.locator(".sa-bot .sa-text").last.inner_text())
+    box = phone.locator(".sa-panel").bounding_box()
+    assert box is not None and box["width"] >= 389  # the mobile layout fills the screen
+    phone.screenshot(path=SCREENSHOTS / "widget-faq-ko-mobile.png")
+    phone.context.close()
+
+
+def test_escalation_agent_reply_resolve_and_rating(site, browser, agent, redis_url, key_prefix):
+    _, agent_token = agent
+    shopper = new_page(browser, f"{site}/demo/product.html")
+    shopper.get_by_role("button", name="Add to cart").click()
+    shopper.get_by_role("button", name="Chat with us").click()
+    ask(shopper, "I want to talk to a person")
+    expect(shopper.locator(".sa-status")).to_contain_text("in the queue")
+    conversation = conversation_of(shopper)
+    ticket_id = in_queue(redis_url, key_prefix, lambda q, _: q.conversation(conversation["conversation_id"])).ticket_id
+    assert ticket_id, "asking for a person did not open a ticket"
+
+    console = new_page(browser, f"{site}/agent/")
+    console.get_by_label("Agent token").fill(agent_token)
+    console.get_by_role("button", name="Sign in").click()
+    console.locator(f'tr[data-ticket="{ticket_id}"] button.claim').click()
+    context = console.locator("#context-body")
+    expect(context).to_contain_text("Escalation reasons")
+    expect(context).to_contain_text("I want to talk to a person")  # the bot transcript
+
+    console.locator("#reply-text").press_sequentially("Hi")  # typing reaches the shopper live
+    expect(shopper.locator(".sa-typing")).to_contain_text("Mina is typing")
+    console.locator("#reply-text").fill("Hi, I'm Mina. How can I help?")
+    console.locator("#reply-text").press("Enter")
+    expect(shopper.locator(".sa-agent .sa-text")).to_have_text("Hi, I'm Mina. How can I help?")
+    expect(shopper.locator(".sa-title")).to_have_text("Mina")
+
+    ask(shopper, XSS)
+    expect(console.locator("#log li.shopper .text", has_text="onerror")).to_have_text(XSS)
+    assert console.locator("#log img, #log script, #log b").count() == 0
+    assert console.evaluate("window.__xss") is None
+    expect(shopper.locator(".sa-shopper .sa-text", has_text="onerror")).to_have_text(XSS)
+    assert shopper.evaluate("window.__xss") is None
+    console.screenshot(path=SCREENSHOTS / "console-chat.png", full_page=True)
+
+    console.locator("#resolve-note").fill("explained the refund times")
+    console.get_by_role("button", name="Resolve").click()
+    expect(console.locator("#alert")).to_have_text("Resolved.")
+    expect(shopper.locator(".sa-system", has_text="closed this conversation")).to_be_visible()
+
+    # on resolve the gateway asks Rasa for its CSAT question; the widget shows its 1-5 buttons as stars
+    shopper.get_by_role("button", name="5 of 5 stars").click()
+    expect(shopper.locator(".sa-bot .sa-text").last).to_contain_text(re.compile("Thank you|recommend"))
+    stored = SyncRedis.from_url(redis_url).hgetall(feedback_key(key_prefix, conversation["conversation_id"]))
+    assert stored[b"csat"] == b"5"
+    shopper.screenshot(path=SCREENSHOTS / "widget-rated.png")
+    assert shopper.errors == [] and console.errors == []  # type: ignore[attr-defined]
+    shopper.context.close()
+    console.context.close()
+
