@@ -15,7 +15,7 @@ TORCH_VERSION := $(shell grep -oP '^torch==\K[0-9.]+' requirements/app.lock)
 TORCH_SOURCE ?= $(if $(wildcard /opt/wheels/torch-*),--find-links /opt/wheels,--extra-index-url https://download.pytorch.org/whl/cpu)
 PYTEST_ARGS ?=
 
-.PHONY: help run test install lint lock clean
+.PHONY: help run test install lint lock clean chromium
 
 help:
 	@echo "make run    install if needed, train/index if sources changed, start the stack"
@@ -33,7 +33,16 @@ lint: install
 	$(VENV)/bin/ruff check bot kb_index handoff actions tests bench
 	$(VENV)/bin/lint-imports --no-cache
 
-install: $(APP_STAMP) $(RASA_STAMP)
+install: $(APP_STAMP) $(RASA_STAMP) chromium
+
+# The browser tests drive Debian's chromium (Playwright's own download does not work here).
+chromium:
+	@command -v chromium >/dev/null && exit 0; \
+	if command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests (apt-get install chromium) ..."; \
+	  { apt-get update -q && apt-get install -y -q chromium; } \
+	    || echo "could not install chromium (root needed?): the browser tests will fail until it is installed"; \
+	else echo "chromium not found and no apt-get: install chromium to run the browser tests (pytest -m browser)"; fi
 
 $(APP_STAMP): requirements/app.lock requirements/dev.lock pyproject.toml
 	@command -v $(PYTHON311) >/dev/null || { echo "Python 3.11 not found: install it (e.g. 'uv python install 3.11' or pyenv) and run make again, or set PYTHON311=/path/to/python3.11"; exit 1; }
