@@ -15,6 +15,8 @@ _WORD = re.compile(r"\S+")
 
 def detect(text: str) -> str | None:
     """'ko', 'en', or None when the message does not clearly say."""
+    if text.startswith("/"):
+        return None  # a button payload such as /affirm{"choice":"1"} is no language at all
     hangul = latin = 0
     for word in _WORD.findall(text):
         if any(ch.isdigit() for ch in word):
