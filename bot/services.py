@@ -14,6 +14,8 @@ from redis.asyncio import Redis
 
 from bot.conversations import ConversationStore
 from bot.keys import GatewayKeys
+from bot.proactive.build import proactive_prompts
+from bot.proactive.prompts import ProactivePrompts
 from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.relay import HandoffRelay
@@ -36,6 +38,7 @@ class Services:
     turns: ShopperTurns
     kb: KnowledgeBase
     queue: HandoffQueue
+    proactive: ProactivePrompts
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -64,9 +67,10 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         await asyncio.to_thread(kb.warm_up)
     except KbNotReady as exc:
         log.warning("knowledge base not loaded: %s", exc)
+    proactive = proactive_prompts(settings, redis, store, rasa, queue)
     relay.start()
     try:
-        yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue)
+        yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive)
     finally:
         await relay.stop()
         await http.aclose()

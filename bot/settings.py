@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     max_lost_leases: int = Field(3, ge=1, description="Lapsed leases before a ticket goes to the dead-letter list.")
     handback_cooldown_s: float = Field(300.0, ge=0, description="No new escalation this long after a handback.")
 
+    # --- action server (validated here, passed to it by `shopassist run`) ------------
+    shop_api_url: str = Field("", description="A real shop's API (actions/shop/http_api.py). Empty: the demo shop.")
+    shop_api_token: SecretStr = Field(SecretStr(""), description="Bearer token for the shop API.")
+    escalate_order_value: int = Field(1_000_000, ge=0,
+                                      description="Order value (KRW) above which a problem goes to a human.")
+    support_hours: str = Field("", pattern=r"^$|^\d{1,2}-\d{1,2}$",
+                               description="Agents' hours, e.g. 09-18, in support_timezone. Empty: always open.")
+    support_timezone: str = Field("Asia/Seoul", description="Time zone of support_hours.")
+    nps_sample_rate: float = Field(0.3, ge=0, le=1, description="Share of resolved conversations asked for NPS.")
+
     # --- knowledge base ---------------------------------------------------------------
     embedding_model: str = Field(
         "", description="Sentence-transformers model folder. Empty: the packaged all-MiniLM-L6-v2."
@@ -70,6 +80,23 @@ class Settings(BaseSettings):
         (), description='Shop origins allowed to call the shopper API from a browser (JSON list, e.g. ["https://shop.example"]).'
     )
     ws_connections_per_minute: int = Field(60, ge=1, description="New WebSocket connections per client IP per minute.")
+
+    # --- proactive ---------------------------------------------------------------------
+    proactive_rules_path: Path = Field(
+        REPO_ROOT / "proactive_rules.yml", description="Proactive rules (YAML, docs/proactive.md), re-read on change.")
+    proactive_rules_check_s: float = Field(5.0, gt=0, description="How often the rules file is checked for changes.")
+    proactive_holdout_share: float = Field(
+        0.1, ge=0, le=1, description="Share of matching visitors held out (no prompt) to measure lift.")
+    proactive_daily_budget: int = Field(3, ge=0, description="Proactive prompts per visitor per UTC day, all rules.")
+    proactive_shop_secret: SecretStr = Field(
+        SecretStr(""), description="Bearer secret of the shop's server for shop-events and the report (16+ chars).")
+    proactive_max_batch: int = Field(50, ge=1, description="Most events in one batch (413 beyond).")
+    proactive_max_event_age_s: float = Field(3600.0, gt=0, description="Events older than this are dropped.")
+    proactive_batches_per_minute: int = Field(60, ge=1, description="Event batches per visitor per minute.")
+    proactive_typing_s: float = Field(5.0, gt=0, description="Silence after a typing event.")
+    proactive_pending_ttl_s: int = Field(900, ge=1, description="How long a prompt waits for a conversation.")
+    proactive_session_gap_s: float = Field(1800.0, gt=0, description="Inactivity that starts a new visitor session.")
+    proactive_visitor_ttl_days: int = Field(30, ge=1, description="Visitor records untouched this long expire.")
 
     rasa_env: Path = Field(REPO_ROOT / ".venv-rasa", description="Virtualenv with Rasa (Python 3.10).")
     log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")
