@@ -87,6 +87,7 @@ def _csv(value: str) -> list[str]:
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    from bot.proactive import cli as proactive_cli
     from kb_index import cli as kb_cli
 
     parser = argparse.ArgumentParser(prog="shopassist", description=__doc__.splitlines()[0])
@@ -107,6 +108,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     add_agent.add_argument("--langs", required=True, help="comma-separated, e.g. en,ko")
     add_agent.add_argument("--capacity", type=int, default=3, help="maximum concurrent chats (default 3)")
     add_agent.set_defaults(handler=_agents_add)
+    proactive_cli.register(sub, settings)
     kb_cli.register(sub, source_dir=settings.kb_source_dir, index_dir=settings.kb_index_dir,
                     model=settings.embedding_model or None)
     return parser
