@@ -25,7 +25,9 @@ from handoff import Event, HandoffError, HandoffQueue
 log = logging.getLogger(__name__)
 
 _SWEEP_EVERY_S = 1.0
-RESOLVED_INTENT = "EXTERNAL_handoff_resolved"  # in domain.yml; the bot asks for a CSAT rating
+# Rasa external intents (domain.yml) run when the bot owns the conversation again:
+# after a resolve it asks for a CSAT rating, after a handback it carries on with the agent's facts.
+BOT_RESUMES = {"resolved": "EXTERNAL_handoff_resolved", "handed_back": "EXTERNAL_handoff_returned"}
 _CLAIM_EVENT_TTL_S = 24 * 3600
 # Compare-and-set: write the announced position only if it changed; 1 when it did.
 _ANNOUNCE = """
@@ -85,26 +87,28 @@ class HandoffRelay:
         if language is None:
             return  # conversation expired or erased
         agent = await self._queue.agents.get(event.agent_id) if event.agent_id else None
-        text = system_messages.text(event.type, language, agent=agent.name if agent else "")
+        # after a handback the bot itself speaks (below); the system text is only its fallback
+        text = None if event.type == "handed_back" else system_messages.text(
+            event.type, language, agent=agent.name if agent else "")
         if text:
             extra = {"event": event.type}
             if event.type == "claimed" and agent:
                 extra["agent_name"] = agent.name
             await self._store.append(event.conversation_id, [
                 {"sender": "system", "text": text, "ts": time.time(), "extra": extra}])
-        if event.type == "resolved":
-            await self._resume_bot(event)
+        if event.type in BOT_RESUMES:
+            await self._resume_bot(event, language)
         log.info("handoff event", extra={"conversation_id": event.conversation_id, "event": event.type,
                                          "ticket_id": event.ticket_id})
 
-    async def _resume_bot(self, event: Event) -> None:
-        """The bot takes over again: Rasa's external intent lets it ask for the shopper's rating."""
-        entities = {"resolution_code": event.fields.get("code", "")}
+    async def _resume_bot(self, event: Event, language: str) -> None:
+        """The bot owns the conversation again; Rasa's external intent tells it why."""
+        entities = {"resolution_code": event.fields.get("code", ""), "facts": event.fields.get("facts", "{}")}
         try:
-            replies = await self._rasa.trigger_intent(event.conversation_id, RESOLVED_INTENT, entities)
+            replies = await self._rasa.trigger_intent(event.conversation_id, BOT_RESUMES[event.type], entities)
         except ComponentUnavailable as exc:
             log.warning("could not resume the bot: %s", exc.message, extra={"conversation_id": event.conversation_id})
-            return
+            replies = [{"text": system_messages.text("handed_back", language)}] if event.type == "handed_back" else []
         messages = [bot_message(r) for r in replies if r.get("text")]
         if messages:
             await self._store.append(event.conversation_id, messages)

@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     max_lost_leases: int = Field(3, ge=1, description="Lapsed leases before a ticket goes to the dead-letter list.")
     handback_cooldown_s: float = Field(300.0, ge=0, description="No new escalation this long after a handback.")
 
+    # --- action server (validated here, passed to it by `shopassist run`) ------------
+    shop_api_url: str = Field("", description="A real shop's API (actions/shop/http_api.py). Empty: the demo shop.")
+    shop_api_token: SecretStr = Field(SecretStr(""), description="Bearer token for the shop API.")
+    escalate_order_value: int = Field(1_000_000, ge=0,
+                                      description="Order value (KRW) above which a problem goes to a human.")
+    support_hours: str = Field("", pattern=r"^$|^\d{1,2}-\d{1,2}$",
+                               description="Agents' hours, e.g. 09-18, in support_timezone. Empty: always open.")
+    support_timezone: str = Field("Asia/Seoul", description="Time zone of support_hours.")
+    nps_sample_rate: float = Field(0.3, ge=0, le=1, description="Share of resolved conversations asked for NPS.")
+
     # --- knowledge base ---------------------------------------------------------------
     embedding_model: str = Field(
         "", description="Sentence-transformers model folder. Empty: the packaged all-MiniLM-L6-v2."

@@ -88,7 +88,7 @@ async def _run(settings: Settings) -> int:
             key_prefix=settings.key_prefix)
         await supervisor.start(ProcessSpec("actions", [
             sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", _port(settings.actions_url),
-        ], env=dict(env, **action_server_env()), cwd=str(REPO_ROOT)))
+        ], env=dict(env, **action_server_settings(settings), **action_server_env()), cwd=str(REPO_ROOT)))
         await supervisor.start(ProcessSpec("rasa", training.rasa_command(
             settings.rasa_env, "run", "--model", str(model), "--enable-api",
             "--auth-token", settings.rasa_token.get_secret_value(), "--interface", "127.0.0.1",
@@ -111,6 +111,20 @@ async def _run(settings: Settings) -> int:
     finally:
         await supervisor.stop_all()
         _say("all processes stopped")
+
+
+ACTION_SERVER_SETTINGS = ("key_prefix", "kb_index_dir", "embedding_model", "shop_api_url", "shop_api_token",
+                          "escalate_order_value", "support_hours", "support_timezone", "nps_sample_rate")
+
+
+def action_server_settings(settings: Settings) -> dict[str, str]:
+    """The settings the action server reads from its environment, as resolved here (.env included)."""
+    env = {}
+    for name in ACTION_SERVER_SETTINGS:
+        value = getattr(settings, name)
+        env[f"SHOPASSIST_{name.upper()}"] = str(value.get_secret_value() if hasattr(value, "get_secret_value")
+                                                else value)
+    return env
 
 
 def action_server_env() -> dict[str, str]:

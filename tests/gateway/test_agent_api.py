@@ -188,3 +188,23 @@ def test_a_shopper_who_leaves_is_taken_out_of_the_queue(gateway, redis_url, key_
     assert gateway.post("/api/v1/agent/claim", headers=agent, json={"ticket_id": ticket_id}).status_code == 409
     again = gateway.post(f"/api/v1/conversations/{conversation_id}/leave", headers=shopper)
     assert again.json()["cancelled_ticket"] is None
+
+
+def test_handback_resumes_the_bot_with_the_agents_facts_and_no_new_escalation(
+        gateway, redis_url, key_prefix, monkeypatch, capsys):
+    agent = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Hana Gateway", skills="general,payments")
+    conversation_id, shopper = start(gateway)
+    url = f"/api/v1/conversations/{conversation_id}/messages"
+    ticket_id = enqueue(redis_url, key_prefix, conversation_id)
+    ticket = gateway.post("/api/v1/agent/claim", headers=agent, json={"ticket_id": ticket_id}).json()["ticket"]
+    lease = {**agent, "X-Lease-Token": ticket["lease_token"]}
+    handed = gateway.post(f"/api/v1/agent/tickets/{ticket_id}/handback", headers=lease,
+                          json={"facts": {"refund_issued": True}, "note": "refunded the double charge"})
+    assert handed.status_code == 200 and handed.json()["ticket"]["state"] == "handed_back"
+    resumed = wait_for_message(gateway, conversation_id, shopper,
+                               lambda m: m["sender"] == "bot" and "refund has been issued" in m["text"])
+    assert "back with the ShopAssist bot" in resumed["text"]
+    # within the cooldown a new request for a human is answered by the bot, not queued again
+    again = gateway.post(url, headers=shopper, json={"text": "I want to talk to a human agent"}).json()
+    assert again["mode"] == "bot"
+    assert any("can't reopen" in m["text"] for m in again["messages"]), again

@@ -23,8 +23,8 @@ from bot.turns import clean_text
         ("😀😀😀", None),
         ("배송 언제 와요? where", "ko"),
         ("주문번호 A-1234 확인해 주세요", "ko"),
-        ("my order 주문", "en"),
-        ('/affirm{"choice":"yes"}', None),  # button payloads are language-neutral  # more English than Korean: mixed text goes to the larger share
+        ("my order 주문", "en"),  # more English than Korean: mixed text goes to the larger share
+        ('/affirm{"choice":"yes"}', None),  # button payloads are language-neutral
     ],
 )
 def test_language_detection_needs_a_clear_signal(text, expected):
