@@ -6,7 +6,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var token = sessionStorage.getItem("shopassist:agent-token");
   var ticket = null, ws = null, heartbeat = null, seenTickets = {}, seenMessages = {}, lastId = null;
-  var HIGH_PRIORITY = 1;  // 0 and 1 are the urgent ones
+  var HIGH_PRIORITY = 80;  // 0-100, higher is served first; fraud and anger rules sit at 80 and above
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -56,7 +56,7 @@
     $("queue-count").textContent = "(" + tickets.length + ")";
     tickets.forEach(function (t) {
       var tr = el("tr"); tr.dataset.ticket = t.id;
-      tr.append(el("td", "p" + t.priority, "P" + t.priority), el("td", null, t.reasons.join(", ")),
+      tr.append(el("td", t.priority >= HIGH_PRIORITY ? "high" : null, "P" + t.priority), el("td", null, t.reasons.join(", ")),
                 el("td", null, t.skill + " · " + t.lang), el("td", null, t.segment || "—"),
                 el("td", null, Math.round(t.waiting_s) + " s"));
       var cell = el("td"), claim = el("button", "claim", "Claim");
@@ -65,7 +65,7 @@
       cell.appendChild(claim); tr.appendChild(cell); rows.appendChild(tr);
       if (!seenTickets[t.id]) {
         seenTickets[t.id] = true;
-        if (t.priority <= HIGH_PRIORITY) notify(t);
+        if (t.priority >= HIGH_PRIORITY) notify(t);
       }
     });
   }
@@ -84,6 +84,7 @@
       $("chat-title").textContent = "Conversation · ticket " + ticket.id;
       showContext(ticket.context || {});
       connect();
+      refreshQueue();
       heartbeat = setInterval(function () {
         api("POST", "/tickets/" + ticket.id + "/heartbeat", null, ticket.lease_token)
           .catch(function (e) { if (e.status === 409) closeTicket("Your lease on this ticket was lost."); });

@@ -1,5 +1,5 @@
 /* The demo shop's own script: a cart in localStorage, reported to the widget's JS API
- * (window.ShopAssist.cart / .checkout) as a real shop would do from its cart code. */
+ * (window.ShopAssist.cart / .checkoutError) as a real shop would do from its own code. */
 (function () {
   "use strict";
   var KEY = "demo-shop:cart";
@@ -37,12 +37,13 @@
     if (empty) empty.addEventListener("click", function () { save([]); });
     var form = document.getElementById("checkout-form");
     if (form) {
-      window.addEventListener("load", function () {
-        if (window.ShopAssist) window.ShopAssist.checkout("started", { total: total(cart()) });
-      });
       form.addEventListener("submit", function (e) {
         e.preventDefault();
-        if (window.ShopAssist) window.ShopAssist.checkout("placed", { total: total(cart()) });
+        if (form.elements.payment.value === "KakaoPay") {  // the demo's failing payment, for proactive help
+          document.getElementById("declined").hidden = false;
+          if (window.ShopAssist) window.ShopAssist.checkoutError("payment_declined");
+          return;
+        }
         localStorage.removeItem(KEY); show();
         form.hidden = true; document.getElementById("placed").hidden = false;
       });

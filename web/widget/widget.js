@@ -85,9 +85,16 @@
   // --- rendering -----------------------------------------------------------------------------
   var seen = {}, titles = {};
   function scroll() { log.scrollTop = log.scrollHeight; }
+  function rich(text) {  // **bold** from the FAQ articles, built as nodes: text stays text
+    var p = el("p", "sa-text");
+    text.split(/\*\*(.+?)\*\*/).forEach(function (part, i) {
+      p.appendChild(i % 2 ? el("strong", null, part) : document.createTextNode(part));
+    });
+    return p;
+  }
   function bubble(sender, text, key) {
     var item = el("li", "sa-msg sa-" + sender);
-    item.appendChild(el("p", "sa-text", text));
+    item.appendChild(sender === "bot" ? rich(text) : el("p", "sa-text", text));
     if (key) item.dataset.key = key;
     log.appendChild(item); scroll();
     return item;
@@ -112,6 +119,7 @@
     }
     if (isRating(m.buttons)) stars(item, m.buttons);
     else if (m.buttons) replies(item, m.buttons);
+    scroll();
     if (panel.hidden) { unread += 1; showBadge(); }
   }
   function system(m) {
@@ -269,28 +277,56 @@
     input.value = ""; say(text);
   });
 
-  // --- behaviour events for the proactive engine (POST /api/v1/events; best effort) -------------
-  var events = [];
+  // --- behaviour events for the proactive engine (docs/web.md; best effort, never in the way) -----
+  var events = [], eventsOff = false, VISITOR = "shopassist:visitor";
+  var visitor = (function () { try { return JSON.parse(localStorage.getItem(VISITOR)); } catch (e) { return null; } })();
   function pageType() { return document.body.dataset.pageType || "other"; }
   function track(type, data) {
+    if (eventsOff) return;
     events.push({ type: type, ts: Date.now() / 1000, page: { url: location.href.slice(0, 500), type: pageType() },
                   data: data || {} });
   }
+  function post(path, body, headers, keepalive) {
+    return fetch(BASE + "/api/v1" + path, { method: "POST", body: JSON.stringify(body), keepalive: !!keepalive,
+                                            headers: Object.assign({ "Content-Type": "application/json" }, headers) })
+      .then(function (r) {
+        if (r.status === 404) { eventsOff = true; events = []; }  // no proactive engine on this gateway
+        if (r.status === 401 && path === "/events") { visitor = null; localStorage.removeItem(VISITOR); }
+        return r.ok ? r.json() : null;
+      });
+  }
+  function visitorToken() {
+    if (visitor) return Promise.resolve(visitor.token);
+    return post("/visitors", { locale: LOCALE }, {}).then(function (d) {
+      if (d) { visitor = d; localStorage.setItem(VISITOR, JSON.stringify(d)); }
+      return d && d.token;
+    });
+  }
   function sendEvents(beacon) {
-    if (!events.length) return;
-    var body = JSON.stringify({ events: events.splice(0, 50) });
-    var headers = { "Content-Type": "application/json" };
-    if (state.token) headers.Authorization = "Bearer " + state.token;
-    fetch(BASE + "/api/v1/events", { method: "POST", body: body, headers: headers, keepalive: !!beacon })
-      .catch(function () {});  // the endpoint may not exist yet (404) or be down: never bother the shopper
+    if (!events.length || eventsOff) return;
+    var batch = events.splice(0, 50);
+    visitorToken().then(function (token) {
+      if (!token) return null;
+      var body = { events: batch }, headers = { Authorization: "Bearer " + token };
+      if (state.conversation_id) {  // links the visitor to the conversation, which receives any prompt
+        body.conversation_id = state.conversation_id; headers["X-Conversation-Token"] = state.token;
+      }
+      return post("/events", body, headers, beacon);
+    }).then(function (d) {
+      // a prompt waits for a conversation: start one; its messages then arrive like any other
+      if (d && d.prompt && d.prompt.pending && !state.conversation_id) {
+        ensureConversation().then(function () { track("page_view", {}); sendEvents(); });
+      }
+    }).catch(function () {});
   }
   setInterval(sendEvents, 5000);
+  track("page_view", {});
   setTimeout(function () { track("dwell", { seconds: 30 }); }, 30000);
   var depth = 0;
   window.addEventListener("scroll", function () {
     var max = document.documentElement.scrollHeight - innerHeight;
     var pct = max > 0 ? Math.floor(scrollY / max * 4) * 25 : 100;
-    if (pct > depth) { depth = pct; track("scroll", { depth_pct: pct }); }
+    if (pct > depth) { depth = pct; track("scroll_depth", { depth: pct }); }
   }, { passive: true });
   document.addEventListener("mouseout", function (e) {
     if (!e.relatedTarget && e.clientY <= 0) track("exit_intent", {});
@@ -301,8 +337,9 @@
     open: function () { setOpen(true); },
     close: function () { setOpen(false); },
     track: track,
-    cart: function (items, total) { track("cart", { items: items, total: total }); },
-    checkout: function (step, data) { track("checkout", Object.assign({ step: step }, data || {})); }
+    cart: function (items, total) { track("cart_update", { value: total, items: items }); },
+    checkoutError: function (code) { track("checkout_error", { code: String(code) }); },
+    search: function (query, results) { track("search", { query: query, results: results }); }
   };
 
   window.addEventListener("storage", function (e) {  // another tab started or reset the conversation
