@@ -186,13 +186,19 @@ async def _agent_message(services: Services, ticket_id: str, agent_id: str, agen
     ticket = await services.queue.check_lease(ticket_id, agent_id, lease_token)
     text = clean_text(text, services.settings.max_message_chars)
     extra: dict[str, Any] = {"agent_name": agent_name}
+    key = None
     if client_msg_id is not None:
         key = GatewayKeys(services.settings.key_prefix).client_message(ticket.conversation_id, f"agent.{client_msg_id}")
         if not await services.redis.set(key, 1, nx=True, ex=_DEDUP_TTL_S):
             return
         extra["client_msg_id"] = client_msg_id
-    await services.conversations.append(
-        ticket.conversation_id, [{"sender": "agent", "text": text, "ts": time.time(), "extra": extra}])
+    try:
+        await services.conversations.append(
+            ticket.conversation_id, [{"sender": "agent", "text": text, "ts": time.time(), "extra": extra}])
+    except BaseException:
+        if key:  # not stored: let the resend through
+            await services.redis.delete(key)
+        raise
 
 
 async def _receive(ws: WebSocket, services: Services, peer: Peer, send: Send) -> None:

@@ -85,9 +85,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def agent(redis_url: str, key_prefix: str) -> Iterator[tuple[str, str]]:
-    """An agent serving every skill, so a request for a person is queued; removed afterwards."""
+    """An agent serving every skill, so a request for a person is queued; removed afterwards.
+    Agents are shared by the whole test session: the name is this module's own."""
     skills = ["general", "orders", "payments", "returns", "shipping", "account"]
-    registered, token = in_queue(redis_url, key_prefix, lambda q, _: q.agents.add("Mina", skills, ["en", "ko"], 5))
+    registered, token = in_queue(redis_url, key_prefix, lambda q, _: q.agents.add("Yuna Web", skills, ["en", "ko"], 5))
     yield registered.id, token
     in_queue(redis_url, key_prefix, lambda q, _: q.agents.remove(registered.id))
 
@@ -161,12 +162,22 @@ def test_escalation_agent_reply_resolve_and_rating(site, browser, agent, redis_u
     expect(context).to_contain_text("Escalation reasons")
     expect(context).to_contain_text("I want to talk to a person")  # the bot transcript
 
+    console.locator("#kb-q").fill("how long does a refund take")
+    console.get_by_role("button", name="Search").click()
+    console.locator("#kb-results button.insert").first.click()  # a vetted answer goes into the reply box
+    assert "refund" in console.locator("#reply-text").input_value().lower()
+
+    console.locator("#reply-text").fill("")
     console.locator("#reply-text").press_sequentially("Hi")  # typing reaches the shopper live
-    expect(shopper.locator(".sa-typing")).to_contain_text("Mina is typing")
-    console.locator("#reply-text").fill("Hi, I'm Mina. How can I help?")
+    expect(shopper.locator(".sa-typing")).to_contain_text("Yuna Web is typing")
+    shopper.locator(".sa-input").press("Escape")  # collapsed: the reply shows as an unread badge
+    console.locator("#reply-text").fill("Hi, I'm Yuna. How can I help?")
     console.locator("#reply-text").press("Enter")
-    expect(shopper.locator(".sa-agent .sa-text")).to_have_text("Hi, I'm Mina. How can I help?")
-    expect(shopper.locator(".sa-title")).to_have_text("Mina")
+    expect(shopper.locator(".sa-badge")).to_have_text("1")
+    shopper.get_by_role("button", name="Chat with us").click()
+    expect(shopper.locator(".sa-badge")).to_be_hidden()
+    expect(shopper.locator(".sa-agent .sa-text")).to_have_text("Hi, I'm Yuna. How can I help?")
+    expect(shopper.locator(".sa-title")).to_have_text("Yuna Web")
 
     ask(shopper, XSS)
     expect(console.locator("#log li.shopper .text", has_text="onerror")).to_have_text(XSS)

@@ -107,3 +107,4 @@ def test_security_headers_and_cors_allow_list(two_gateways):
     preflight = httpx.options(f"{two_gateways[0]}/api/v1/conversations", headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in preflight.headers
+    assert httpx.get(f"{two_gateways[0]}/api/v1/agent/kb/search", params={"q": "refund"}).status_code == 401

@@ -64,10 +64,16 @@
   document.body.appendChild(root);
 
   var unread = 0;
+  function newer(a, b) {  // stream ids "ms-seq", compared as numbers
+    if (!b) return true;
+    var x = a.split("-").map(Number), y = b.split("-").map(Number);
+    return x[0] > y[0] || (x[0] === y[0] && x[1] > y[1]);
+  }
+  function markRead() { if (last && newer(last, state.read)) { state.read = last; save(); } }
   function setOpen(open) {
     panel.hidden = !open; launcher.setAttribute("aria-expanded", String(open));
     root.classList.toggle("sa-open", open);
-    if (open) { unread = 0; showBadge(); input.focus(); ensureConversation(); }
+    if (open) { unread = 0; showBadge(); markRead(); input.focus(); ensureConversation(); }
     else launcher.focus();
     state.open = open; save();
   }
@@ -120,7 +126,7 @@
     if (isRating(m.buttons)) stars(item, m.buttons);
     else if (m.buttons) replies(item, m.buttons);
     scroll();
-    if (panel.hidden) { unread += 1; showBadge(); }
+    if (panel.hidden && newer(m.id, state.read)) { unread += 1; showBadge(); }
   }
   function system(m) {
     if (m.event === "position") {
@@ -221,7 +227,8 @@
   var last = null;  // per page: a fresh page renders the whole transcript, a reconnect only what it missed
   function received(m) {
     render(m);
-    if (!last || m.id > last) last = m.id;
+    if (!last || newer(m.id, last)) last = m.id;
+    if (!panel.hidden) markRead();
     if (m.sender !== "shopper") showTyping("", false);
   }
   function connect() {
