@@ -47,5 +47,6 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     app.add_middleware(
         CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,
-        allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"], max_age=600,
+        allow_methods=["GET", "POST"], max_age=600,
+        allow_headers=["Authorization", "Content-Type", "X-Conversation-Token"],
     )

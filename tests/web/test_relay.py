@@ -25,7 +25,8 @@ def two_gateways(redis_url: str, key_prefix: str, tmp_path_factory: pytest.TempP
     tmp = tmp_path_factory.mktemp("gateways")
     env = {"SHOPASSIST_REDIS_URL": redis_url, "SHOPASSIST_KEY_PREFIX": key_prefix,
            "SHOPASSIST_KB_INDEX_DIR": str(tmp / "no-kb"), "SHOPASSIST_RASA_TOKEN": "x" * 32,
-           "SHOPASSIST_IDENTITY_SECRET": "test-identity-secret-0123456789"}
+           "SHOPASSIST_IDENTITY_SECRET": "test-identity-secret-0123456789",
+           "SHOPASSIST_CORS_ORIGINS": '["https://shop.example"]'}
     with ExitStack() as stack:
         yield [stack.enter_context(gateway_process(env, tmp / f"gateway{n}.log")) for n in (1, 2)]
 
@@ -107,4 +108,8 @@ def test_security_headers_and_cors_allow_list(two_gateways):
     preflight = httpx.options(f"{two_gateways[0]}/api/v1/conversations", headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in preflight.headers
+    allowed = httpx.options(f"{two_gateways[0]}/api/v1/events", headers={
+        "Origin": "https://shop.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,x-conversation-token"})
+    assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == "https://shop.example"
     assert httpx.get(f"{two_gateways[0]}/api/v1/agent/kb/search", params={"q": "refund"}).status_code == 401
