@@ -69,7 +69,9 @@ def test_full_agent_cycle_with_one_owner_at_a_time(gateway, redis_url, key_prefi
 
     ticket_id = enqueue(redis_url, key_prefix, conversation_id)
     position = wait_for_message(gateway, conversation_id, shopper, lambda m: m.get("event") == "position")
-    assert position["sender"] == "system" and position["position"] == 1 and "number 1" in position["text"]
+    # other tests' tickets may wait in the same queue, so the place is whatever the queue says
+    assert position["sender"] == "system" and position["position"] >= 1
+    assert f"number {position['position']}" in position["text"]
 
     queued = gateway.post(url, headers=shopper, json={"text": "is anyone there?"}).json()
     assert queued == {"messages": [], "mode": "queued"}  # stored for the agent, never sent to Rasa
