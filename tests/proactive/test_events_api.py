@@ -98,3 +98,10 @@ def test_report_needs_a_sane_range(offline_gateway) -> None:
     backwards = offline_gateway.get("/api/v1/proactive/report", headers=shop,
                                     params={"from": "2026-02-01", "to": "2026-01-01"})
     assert backwards.status_code == 422
+
+
+def test_rules_reload_needs_the_shop_secret_and_lists_the_live_rules(offline_gateway) -> None:
+    assert offline_gateway.post("/api/v1/proactive/reload").status_code == 401
+    reloaded = offline_gateway.post("/api/v1/proactive/reload", headers={"Authorization": f"Bearer {SHOP_SECRET}"})
+    assert reloaded.status_code == 200
+    assert "checkout_error" in reloaded.json()["rules"]
