@@ -39,9 +39,10 @@ class Outcome:
     rule_id: str | None = None
     held: bool = False  # waiting for a conversation
     messages: tuple[Message, ...] = ()
+    held_out: bool = False  # the rule fired for a holdout visitor: nothing is shown
 
     def to_api(self) -> dict[str, Any] | None:
-        if self.rule_id is None:
+        if self.rule_id is None or self.held_out:
             return None
         return {"rule": self.rule_id, "pending": self.held, "messages": [m.to_api() for m in self.messages]}
 
@@ -95,6 +96,8 @@ class ProactivePrompts:
             recent = self.clock() - float(record.get("last_activity", 0)) <= self.visitors.session_gap_s
             if conversation_id and recent and not await self._delivery.silenced(visitor_id, conversation_id):
                 outcome = await self._on_event(visitor_id, conversation_id, event, fire=True)
+                if outcome.held_out:
+                    return "held_out"
                 if outcome.rule_id is not None:
                     return "delivered" if outcome.messages else "held"
                 return "no_rule"
@@ -141,7 +144,7 @@ class ProactivePrompts:
                     now: float) -> Outcome:
         if held_out(visitor_id, rule.id, self._holdout_share):
             await self._measurements.exposed(visitor_id, rule.id, "holdout", now)
-            return Outcome()
+            return Outcome(rule.id, held_out=True)  # ends the batch, as a shown prompt would
         await self._measurements.exposed(visitor_id, rule.id, "shown", now)
         entities: dict[str, Any] = dict(rule.entities)
         entities.update({name: str(event.data[name])[:64] for name in rule.pass_data if name in event.data})

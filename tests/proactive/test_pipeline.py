@@ -96,7 +96,8 @@ async def test_the_daily_budget_holds_across_rules_and_one_prompt_per_batch(pipe
 
 async def test_held_out_visitors_get_nothing_and_a_prompt_waits_for_the_conversation(pipeline, clock) -> None:
     prompts, rasa, _, store = pipeline(holdout=1.0)
-    assert (await prompts.on_events("v3", None, [ev("exit_intent", clock)])).rule_id is None
+    held_out = await prompts.on_events("v3", None, [ev("exit_intent", clock), ev("dwell", clock)])
+    assert (held_out.rule_id, held_out.held_out, held_out.to_api()) == ("exit", True, None)
     assert rasa.triggered == []
 
     prompts, rasa, _, store = pipeline(holdout=0.0)
