@@ -59,13 +59,12 @@ class Peer:
     deliver: Callable[[str, str | None], Awaitable[str]]
 
 
-def typing_channel(prefix: str, conversation_id: str) -> str:
-    return f"{prefix}:{{conv:{conversation_id}}}:typing"
-
-
 @router.websocket("/api/v1/ws")
 async def live(ws: WebSocket) -> None:
     services: Services = ws.app.state.services
+    if not _origin_allowed(ws, services.settings.cors_origins):
+        await ws.close(code=4403, reason="origin not allowed")  # refuses the handshake
+        return
     await ws.accept()
     lock = asyncio.Lock()
 
@@ -100,6 +99,16 @@ async def live(ws: WebSocket) -> None:
         for task in followers:
             task.cancel()
         await asyncio.gather(*followers, return_exceptions=True)
+
+
+def _origin_allowed(ws: WebSocket, allowed: tuple[str, ...]) -> bool:
+    """Browsers always send Origin on WebSockets: only our own pages and the shop's listed
+    origins may open one (tools without a browser send none)."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True
+    own = f"{'https' if ws.url.scheme == 'wss' else 'http'}://{ws.headers.get('host', '')}"
+    return origin == own or origin in allowed
 
 
 def _parse(frame: str) -> dict[str, Any]:
@@ -170,7 +179,7 @@ async def _authenticate(services: Services, hello: dict[str, Any]) -> Peer:
 
 async def _with_bot_typing(services: Services, conversation_id: str, turn: Awaitable[dict[str, Any]]) -> dict[str, Any]:
     """The bot 'types' while Rasa answers; a no-op signal when an agent owns the conversation."""
-    channel = typing_channel(services.settings.key_prefix, conversation_id)
+    channel = GatewayKeys(services.settings.key_prefix).typing(conversation_id)
     if await services.queue.owner(conversation_id) != "bot":
         return await turn
     await services.redis.publish(channel, json.dumps({"sender": "bot", "on": True}))
@@ -202,7 +211,7 @@ async def _agent_message(services: Services, ticket_id: str, agent_id: str, agen
 
 
 async def _receive(ws: WebSocket, services: Services, peer: Peer, send: Send) -> None:
-    channel = typing_channel(services.settings.key_prefix, peer.conversation_id)
+    channel = GatewayKeys(services.settings.key_prefix).typing(peer.conversation_id)
     while True:
         frame = await ws.receive_text()
         client_msg_id: str | None = None
@@ -243,7 +252,7 @@ async def _follow_transcript(services: Services, conversation_id: str, after: st
 
 
 async def _follow_typing(services: Services, peer: Peer, send: Send) -> None:
-    channel = typing_channel(services.settings.key_prefix, peer.conversation_id)
+    channel = GatewayKeys(services.settings.key_prefix).typing(peer.conversation_id)
     while True:
         pubsub = services.redis.pubsub()
         try:

@@ -28,5 +28,9 @@ class GatewayKeys:
     def relayed_event(self, event_id: str) -> str:
         return f"{self.prefix}:relayed:{event_id}"
 
+    def typing(self, conversation_id: str) -> str:
+        """Pub/sub channel for typing indicators (not stored)."""
+        return f"{self.prefix}:{{conv:{conversation_id}}}:typing"
+
     def rate(self, scope: str, subject: str, window: int) -> str:
         return f"{self.prefix}:rate:{scope}:{subject}:{window}"
