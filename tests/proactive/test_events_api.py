@@ -66,12 +66,12 @@ def test_oversized_batches_and_bodies_are_refused(offline_gateway) -> None:
 def test_a_flood_from_one_visitor_is_rate_limited_without_prompts(offline_gateway) -> None:
     headers = visitor(offline_gateway)
     storm = [event("exit_intent", page="checkout")] * 50
-    answers = [offline_gateway.post("/api/v1/events", headers=headers, json={"events": storm}) for _ in range(8)]
+    answers = [offline_gateway.post("/api/v1/events", headers=headers, json={"events": storm}) for _ in range(12)]
     codes = [a.status_code for a in answers]
-    assert codes[:5] == [200] * 5  # the test gateway allows 5 batches a minute
-    assert set(codes[5:]) == {429}
-    assert "Retry-After" in answers[-1].headers
-    prompts = [a.json()["prompt"] for a in answers[:5] if a.json()["prompt"]]
+    # 5 batches a minute in fixed windows: even across a window boundary at most 10 get through
+    assert set(codes) == {200, 429} and codes.count(200) <= 10
+    assert "Retry-After" in next(a for a in answers if a.status_code == 429).headers
+    prompts = [a.json()["prompt"] for a in answers if a.status_code == 200 and a.json()["prompt"]]
     assert len(prompts) <= 1  # once per session per rule, whatever the flood
 
 
