@@ -1,6 +1,7 @@
 """Development secrets generated on first `make run`, kept in var/secrets.env.
 
-A production deployment sets SHOPASSIST_RASA_TOKEN and SHOPASSIST_IDENTITY_SECRET itself;
+A production deployment sets SHOPASSIST_RASA_TOKEN, SHOPASSIST_IDENTITY_SECRET and
+SHOPASSIST_PROACTIVE_SHOP_SECRET itself;
 missing ones are generated once and read back by the settings (the file is one of their
 env files), so the gateway, Rasa and the CLI all agree without anyone copying tokens.
 """
@@ -15,7 +16,8 @@ from bot.settings import SECRETS_FILE, Settings
 
 def ensure(settings: Settings) -> bool:
     """Generate whichever secrets are missing; True when the file changed."""
-    names = {"rasa_token": "SHOPASSIST_RASA_TOKEN", "identity_secret": "SHOPASSIST_IDENTITY_SECRET"}
+    names = {"rasa_token": "SHOPASSIST_RASA_TOKEN", "identity_secret": "SHOPASSIST_IDENTITY_SECRET",
+             "proactive_shop_secret": "SHOPASSIST_PROACTIVE_SHOP_SECRET"}
     missing = [env for field, env in names.items() if not getattr(settings, field).get_secret_value()]
     if not missing:
         return False

@@ -59,15 +59,15 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
     queue = HandoffQueue(redis, settings.key_prefix, lease_s=settings.agent_lease_s,
                          max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s)
     relay = HandoffRelay(queue, store, redis, keys, rasa)
+    proactive = proactive_prompts(settings, redis, store, rasa, queue)
     turns = ShopperTurns(redis, keys, store, rasa, limiter, queue, TurnLimits(
         max_chars=settings.max_message_chars, turn_timeout_s=settings.turn_timeout_s,
-        messages_per_minute=settings.messages_per_minute))
+        messages_per_minute=settings.messages_per_minute), cart_of=proactive.visitors.cart_of)
     kb = KnowledgeBase(settings.kb_index_dir, settings.embedding_model or None)
     try:
         await asyncio.to_thread(kb.warm_up)
     except KbNotReady as exc:
         log.warning("knowledge base not loaded: %s", exc)
-    proactive = proactive_prompts(settings, redis, store, rasa, queue)
     relay.start()
     try:
         yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive)

@@ -14,6 +14,7 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,13 +54,15 @@ def clean_text(text: str, max_chars: int) -> str:
 
 class ShopperTurns:
     def __init__(self, redis: Redis, keys: GatewayKeys, store: ConversationStore, rasa: RasaClient,
-                 limiter: RateLimiter, queue: HandoffQueue, limits: TurnLimits) -> None:
+                 limiter: RateLimiter, queue: HandoffQueue, limits: TurnLimits,
+                 cart_of: Callable[[str], Awaitable[dict[str, float] | None]]) -> None:
         self._redis = redis
         self._keys = keys
         self._store = store
         self._rasa = rasa
         self._limiter = limiter
         self._queue = queue
+        self._cart_of = cart_of  # the widget's cart events, so an escalation's context has the cart
         self._limits = limits
 
     async def handle(self, conversation: Conversation, text: str,
@@ -101,8 +104,11 @@ class ShopperTurns:
             if language_now != conversation.language:
                 log.info("language switched", extra={"conversation_id": conversation.id,
                                                      "language": language_now})
-        metadata = {"locale": conversation.locale, "language": language_now,
-                    "customer_id": conversation.customer_id, "page": conversation.page}
+        metadata: dict[str, Any] = {"locale": conversation.locale, "language": language_now,
+                                    "customer_id": conversation.customer_id, "page": conversation.page}
+        cart = await self._cart_of(conversation.id)
+        if cart is not None:
+            metadata["cart"] = cart
         replies = await self._rasa.send(conversation.id, text, metadata)
         bot_messages = [bot_message(reply) for reply in replies if reply.get("text")]
         stored = await self._store.append(conversation.id, [shopper_message, *bot_messages])

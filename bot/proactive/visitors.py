@@ -71,6 +71,16 @@ class VisitorStore:
             pipe.hset(self._keys.visitor(visitor_id), mapping=mapping)
             await pipe.execute()
 
+    async def cart_of(self, conversation_id: str) -> dict[str, float] | None:
+        """The cart last reported for the conversation's visitor, for the bot's context; None if unknown."""
+        visitor_id = await self._redis.get(self._keys.conversation_visitor(conversation_id))
+        if visitor_id is None:
+            return None
+        raw = await self._redis.hmget(self._keys.visitor(visitor_id.decode()), ["cart_value", "cart_changed"])
+        if raw[0] is None:
+            return None
+        return {"value": float(raw[0]), "updated": float(raw[1] or 0)}
+
     async def record(self, visitor_id: str) -> dict[str, str]:
         raw = await self._redis.hgetall(self._keys.visitor(visitor_id))
         return {k.decode(): v.decode() for k, v in raw.items()}

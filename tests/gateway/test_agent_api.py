@@ -210,3 +210,21 @@ def test_handback_resumes_the_bot_with_the_agents_facts_and_no_new_escalation(
     again = gateway.post(url, headers=shopper, json={"text": "I want to talk to a human agent"}).json()
     assert again["mode"] == "bot"
     assert any("can't reopen" in m["text"] for m in again["messages"]), again
+
+
+def test_the_cart_the_widget_reported_reaches_the_agents_context(gateway, redis_url, key_prefix,
+                                                                  monkeypatch, capsys):
+    agent = add_agent(monkeypatch, capsys, redis_url, key_prefix, "Cart Gateway", skills="general")
+    conversation_id, shopper = start(gateway)
+    event = {"type": "cart_update", "ts": time.time(), "page": {"url": "/demo/cart.html", "type": "cart"},
+             "data": {"value": 129000, "items": 2}}
+    accepted = gateway.post("/api/v1/events", headers=shopper,
+                            json={"events": [event], "conversation_id": conversation_id})
+    assert accepted.status_code == 200 and accepted.json()["accepted"] == 1, accepted.text
+    reply = gateway.post(f"/api/v1/conversations/{conversation_id}/messages", headers=shopper,
+                         json={"text": "I want to talk to a person"}).json()
+    assert reply["mode"] == "queued", reply
+    ticket_id = next(t["id"] for t in gateway.get("/api/v1/agent/queue", headers=agent).json()["tickets"]
+                     if t["conversation_id"] == conversation_id)
+    claimed = gateway.post("/api/v1/agent/claim", headers=agent, json={"ticket_id": ticket_id}).json()["ticket"]
+    assert claimed["context"]["cart"]["value"] == 129000

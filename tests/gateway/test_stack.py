@@ -78,10 +78,10 @@ def test_supervisor_reports_a_dead_child_and_leaves_nothing_running(capsys):
 def test_secrets_are_generated_once_and_read_back(tmp_path, monkeypatch):
     secrets_path = tmp_path / "secrets.env"
     monkeypatch.setattr(secrets_file, "SECRETS_FILE", secrets_path)
-    empty = load_settings(_env_file=None, rasa_token="", identity_secret="")
+    empty = load_settings(_env_file=None, rasa_token="", identity_secret="", proactive_shop_secret="")
     assert secrets_file.ensure(empty) is True
     values = dict(line.split("=", 1) for line in secrets_path.read_text().splitlines())
-    assert set(values) == {"SHOPASSIST_RASA_TOKEN", "SHOPASSIST_IDENTITY_SECRET"}
+    assert set(values) == {"SHOPASSIST_RASA_TOKEN", "SHOPASSIST_IDENTITY_SECRET", "SHOPASSIST_PROACTIVE_SHOP_SECRET"}
     assert all(len(v) >= 32 for v in values.values())
     assert oct(secrets_path.stat().st_mode)[-3:] == "600"
     reread = load_settings(_env_file=secrets_path)
