@@ -14,13 +14,7 @@ class ActionComplaint(ShopAction):
 
     async def handle(self, turn: Turn) -> None:
         turn.missed = False
-        order_id = turn.order_id()
-        if order_id and turn.customer_id:
-            from actions import runtime
-
-            order = await runtime.shop().order(order_id)
-            if order is not None and order.customer_id == turn.customer_id:
-                turn.order = order
+        await turn.note_mentioned_order()
         if problems.problems_in(turn.text) & {"damaged", "missing"}:
             turn.say("I'm really sorry — that's not how your order should arrive.",
                      "정말 죄송해요. 그렇게 도착하면 안 되는 건데요.")

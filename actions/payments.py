@@ -13,13 +13,7 @@ class ActionPaymentProblem(ShopAction):
 
     async def handle(self, turn: Turn) -> None:
         turn.missed = False
-        order_id = turn.order_id()
-        if order_id and turn.customer_id:
-            from actions import runtime
-
-            order = await runtime.shop().order(order_id)
-            if order is not None and order.customer_id == turn.customer_id:
-                turn.order = order
+        await turn.note_mentioned_order()
         turn.say("I'm sorry about the trouble with your payment. A double charge is usually a card "
                  "authorisation "
                  "that drops off within 3-5 business days, but payment problems are checked by our payments "

@@ -108,6 +108,17 @@ class Turn:
             self.customer_cache.append(found)
         return self.customer_cache[0]
 
+    async def note_mentioned_order(self) -> None:
+        """Remember the order the shopper named, if it is theirs, for the escalation policy."""
+        order_id = self.order_id()
+        if not (order_id and self.customer_id):
+            return
+        from actions import runtime
+
+        order = await runtime.shop().order(order_id)
+        if order is not None and order.customer_id == self.customer_id:
+            self.order = order
+
     def flush(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         for message in self.messages:
             dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
