@@ -49,8 +49,8 @@ class ActionCancelOrder(ShopAction):
 
 
 async def _confirm(turn: Turn, order_id: str) -> None:
-    order = await runtime.shop().order(order_id)
-    if order is None or order.customer_id != turn.customer_id:
+    order = await turn.own_order(order_id)
+    if order is None:
         turn.say("I couldn't find that order on your account any more.", "회원님 계정에서 그 주문을 찾을 수 "
                                                                          "없어요.")
         return

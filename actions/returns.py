@@ -89,8 +89,8 @@ class ActionReturnOrExchange(ShopAction):
 
 
 async def _open_return(turn: Turn, order_id: str) -> None:
-    order = await runtime.shop().order(order_id)
-    if order is None or order.customer_id != turn.customer_id:
+    order = await turn.own_order(order_id)
+    if order is None:
         turn.say("I couldn't find that order on your account any more.", "회원님 계정에서 그 주문을 찾을 수 "
                                                                          "없어요.")
         return

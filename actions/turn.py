@@ -108,16 +108,20 @@ class Turn:
             self.customer_cache.append(found)
         return self.customer_cache[0]
 
-    async def note_mentioned_order(self) -> None:
-        """Remember the order the shopper named, if it is theirs, for the escalation policy."""
-        order_id = self.order_id()
-        if not (order_id and self.customer_id):
-            return
+    async def own_order(self, order_id: str) -> Order | None:
+        """The order if it is the verified customer's; unknown and foreign ones look alike (None)."""
+        if not self.customer_id:
+            return None
         from actions import runtime
 
         order = await runtime.shop().order(order_id)
-        if order is not None and order.customer_id == self.customer_id:
-            self.order = order
+        return order if order is not None and order.customer_id == self.customer_id else None
+
+    async def note_mentioned_order(self) -> None:
+        """Remember the order the shopper named, if it is theirs, for the escalation policy."""
+        order_id = self.order_id()
+        if order_id:
+            self.order = await self.own_order(order_id) or self.order
 
     def flush(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         for message in self.messages:
