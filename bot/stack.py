@@ -68,11 +68,8 @@ async def _wait_healthy(gateway_url: str, supervisor_exit: asyncio.Task[str]) ->
 
 async def _run(settings: Settings) -> int:
     started = time.monotonic()
-    # independent and CPU-bound: on two cores, training and indexing side by side save ~40 s
-    model, _ = await asyncio.gather(
-        asyncio.to_thread(training.ensure_model, settings.var_dir / "models", settings.rasa_env),
-        asyncio.to_thread(ensure_kb_index, settings),
-    )
+    model = training.ensure_model(settings.var_dir / "models", settings.rasa_env)
+    ensure_kb_index(settings)
     redis = redis_server.plan(settings.redis_url, settings.var_dir)
     redis_server.remember(settings.var_dir, redis.url)
     supervisor = Supervisor()
