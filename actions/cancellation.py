@@ -51,8 +51,7 @@ class ActionCancelOrder(ShopAction):
 async def _confirm(turn: Turn, order_id: str) -> None:
     order = await turn.own_order(order_id)
     if order is None:
-        turn.say("I couldn't find that order on your account any more.", "회원님 계정에서 그 주문을 찾을 수 "
-                                                                         "없어요.")
+        turn.say_order_gone()
         return
     try:
         cancelled = await runtime.shop().cancel_order(order_id)

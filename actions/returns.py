@@ -91,8 +91,7 @@ class ActionReturnOrExchange(ShopAction):
 async def _open_return(turn: Turn, order_id: str) -> None:
     order = await turn.own_order(order_id)
     if order is None:
-        turn.say("I couldn't find that order on your account any more.", "회원님 계정에서 그 주문을 찾을 수 "
-                                                                         "없어요.")
+        turn.say_order_gone()
         return
     try:
         reference = await runtime.shop().request_return(order_id, "shopper request via chat")

@@ -117,6 +117,10 @@ class Turn:
         order = await runtime.shop().order(order_id)
         return order if order is not None and order.customer_id == self.customer_id else None
 
+    def say_order_gone(self) -> None:
+        """The order we were about to change is no longer the shopper's (or no longer exists)."""
+        self.say("I couldn't find that order on your account any more.", "회원님 계정에서 그 주문을 찾을 수 없어요.")
+
     async def note_mentioned_order(self) -> None:
         """Remember the order the shopper named, if it is theirs, for the escalation policy."""
         order_id = self.order_id()
