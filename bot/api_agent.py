@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
 from bot.api_models import AgentMessage, ClaimRequest, HandbackRequest, ResolveRequest, TransferRequest
-from bot.auth import bearer_token
+from bot.auth import bearer_token, refuse_staff_token
 from bot.errors import Forbidden, Invalid, Unauthorized
 from bot.services import Services
 from bot.turns import CLIENT_MSG_ID, clean_text
@@ -27,8 +27,10 @@ IdempotencyKey = Header(None, alias="Idempotency-Key", max_length=100)
 
 async def _agent(request: Request) -> tuple[Services, Agent]:
     services: Services = request.app.state.services
-    agent = await services.queue.agents.authenticate(bearer_token(request))
+    token = bearer_token(request)
+    agent = await services.queue.agents.authenticate(token)
     if agent is None:
+        await refuse_staff_token(request, token, "an agent token")
         raise Unauthorized("unknown agent token; create agents with `shopassist agents add`")
     return services, agent
 

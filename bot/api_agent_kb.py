@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from bot.auth import bearer_token
+from bot.auth import bearer_token, refuse_staff_token
 from bot.errors import ComponentUnavailable, Unauthorized
 from bot.services import Services
 from kb_index import KbNotReady
@@ -19,7 +19,9 @@ router = APIRouter(prefix="/api/v1/agent/kb", tags=["agent"])
 async def search(request: Request, q: str = Query(..., min_length=1, max_length=300),
                  lang: str = Query("en", pattern="^(en|ko)$")) -> dict[str, Any]:
     services: Services = request.app.state.services
-    if await services.queue.agents.authenticate(bearer_token(request)) is None:
+    token = bearer_token(request)
+    if await services.queue.agents.authenticate(token) is None:
+        await refuse_staff_token(request, token, "an agent token")
         raise Unauthorized("unknown agent token")
     try:
         # the encoder is CPU-bound: keep it off the event loop

@@ -1,16 +1,43 @@
-"""Reading bearer tokens from requests."""
+"""Reading bearer tokens from requests and telling whose they are.
+
+A token of the wrong kind (an agent's on the editor API, an editor's on the agent API)
+gets 403 with what is needed; an unknown token gets 401.
+"""
 
 from __future__ import annotations
 
 from fastapi import Request
 
-from bot.errors import Unauthorized
+from bot.errors import Forbidden, Unauthorized
+from bot.staff import StaffMember
 
 
 def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send the conversation token as 'Authorization: Bearer <token>'",
+        raise Unauthorized("send the token as 'Authorization: Bearer <token>'",
                            headers={"WWW-Authenticate": "Bearer"})
     return token.strip()
+
+
+async def require_staff(request: Request, *roles: str) -> StaffMember:
+    """The staff account behind the request's token, which must have one of `roles`."""
+    services = request.app.state.services
+    token = bearer_token(request)
+    member = await services.staff.authenticate(token)
+    needed = " or ".join(roles)
+    if member is not None and member.role in roles:
+        return member
+    if member is not None:
+        raise Forbidden(f"this is a {member.role} token; this endpoint needs a {needed} token")
+    if await services.queue.agents.authenticate(token) is not None:
+        raise Forbidden(f"this is an agent token; this endpoint needs a {needed} token")
+    raise Unauthorized(f"unknown token; create a {needed} account with `shopassist {roles[0]}s add NAME`")
+
+
+async def refuse_staff_token(request: Request, token: str, needed: str) -> None:
+    """Raise 403 when `token` belongs to a staff account (the caller already found it is not a `needed`)."""
+    member = await request.app.state.services.staff.authenticate(token)
+    if member is not None:
+        raise Forbidden(f"this is a {member.role} token; this endpoint needs {needed}")

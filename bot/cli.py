@@ -82,6 +82,34 @@ def _agents_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff_add(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from redis.asyncio import Redis
+
+    from bot import redis_server
+    from bot.errors import ApiError
+    from bot.staff import StaffRegistry
+
+    async def add() -> tuple[str, str]:
+        redis = Redis.from_url(redis_server.url_for_cli(settings.redis_url, settings.var_dir))
+        try:
+            member, token = await StaffRegistry(redis, settings.key_prefix).add(args.role, args.name)
+            return member.id, token
+        finally:
+            await redis.aclose()
+
+    try:
+        member_id, token = asyncio.run(add())
+    except ApiError as exc:
+        print(f"shopassist: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"{args.role} {args.name} created with id {member_id}.")
+    print("Bearer token (shown once; only its hash is stored):")
+    print(token)
+    return 0
+
+
 def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -108,6 +136,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     add_agent.add_argument("--langs", required=True, help="comma-separated, e.g. en,ko")
     add_agent.add_argument("--capacity", type=int, default=3, help="maximum concurrent chats (default 3)")
     add_agent.set_defaults(handler=_agents_add)
+    for role, what in (("editor", "content editors (FAQ, NLU data, deploys)"),
+                       ("lead", "support leads (the insights dashboard)"),
+                       ("admin", "privacy admins (export and erase customer data)")):
+        group = sub.add_parser(f"{role}s", help=what).add_subparsers(dest=f"{role}s_command", required=True)
+        add_member = group.add_parser("add", help=f"create a {role} and print its bearer token once")
+        add_member.add_argument("name")
+        add_member.set_defaults(handler=_staff_add, role=role)
     proactive_cli.register(sub, settings)
     kb_cli.register(sub, source_dir=settings.kb_source_dir, index_dir=settings.kb_index_dir,
                     model=settings.embedding_model or None)

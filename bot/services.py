@@ -20,6 +20,7 @@ from bot.rasa_client import RasaClient
 from bot.ratelimit import RateLimiter
 from bot.relay import HandoffRelay
 from bot.settings import Settings
+from bot.staff import StaffRegistry
 from bot.turns import ShopperTurns, TurnLimits
 from handoff import HandoffQueue
 from kb_index import KbNotReady, KnowledgeBase
@@ -39,6 +40,7 @@ class Services:
     kb: KnowledgeBase
     queue: HandoffQueue
     proactive: ProactivePrompts
+    staff: StaffRegistry
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -70,7 +72,8 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         log.warning("knowledge base not loaded: %s", exc)
     relay.start()
     try:
-        yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive)
+        yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
+                       StaffRegistry(redis, settings.key_prefix))
     finally:
         await relay.stop()
         await http.aclose()

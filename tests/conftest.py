@@ -156,3 +156,15 @@ def gateway(rasa_stack: RasaStack, redis_url: str) -> Iterator[httpx.Client]:
 
     with TestClient(create_app(gateway_settings(rasa_stack), redis_url)) as client:
         yield client
+
+
+def add_staff(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], redis_url: str, prefix: str,
+              role: str, name: str) -> dict[str, str]:
+    """Create an editor, lead or admin through the CLI and return its Authorization header."""
+    from bot.cli import main as cli
+
+    monkeypatch.setenv("SHOPASSIST_REDIS_URL", redis_url)
+    monkeypatch.setenv("SHOPASSIST_KEY_PREFIX", prefix)
+    assert cli([f"{role}s", "add", name]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    return {"Authorization": f"Bearer {token}"}

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from bot.app import create_app
 from bot.cli import main as cli
 from handoff import HandoffQueue
-from tests.conftest import gateway_settings
+from tests.conftest import add_staff, gateway_settings
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]
 
@@ -128,6 +128,11 @@ def test_bad_agent_requests_change_nothing(gateway, redis_url, key_prefix, monke
 
     assert gateway.get("/api/v1/agent/queue").status_code == 401
     assert gateway.get("/api/v1/agent/queue", headers=shopper).status_code == 401  # a shopper token is no agent's
+    for role in ("editor", "lead", "admin"):
+        staff = add_staff(monkeypatch, capsys, redis_url, key_prefix, role, f"{role} on the agent API")
+        refused = gateway.get("/api/v1/agent/queue", headers=staff)
+        assert refused.status_code == 403 and f"this is a {role} token" in refused.json()["error"]["message"]
+        assert gateway.get("/api/v1/agent/kb/search", params={"q": "refund"}, headers=staff).status_code == 403
     assert gateway.post("/api/v1/agent/claim", headers=eve, json={"ticket_id": ticket_id}).status_code == 409
 
     ticket = gateway.post("/api/v1/agent/claim", headers=jun, json={"ticket_id": ticket_id}).json()["ticket"]
