@@ -26,6 +26,7 @@ from bot.errors import Conflict, Invalid, TooLarge
 from bot.keys import GatewayKeys
 from bot.rasa_client import RasaClient, bot_message
 from bot.ratelimit import RateLimiter
+from bot.turn_signals import TurnObserver, notify, split_replies
 from handoff import HandoffQueue
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class ShopperTurns:
         self._queue = queue
         self._cart_of = cart_of  # the widget's cart events, so an escalation's context has the cart
         self._limits = limits
+        self.observers: list[TurnObserver] = []  # told about every turn the bot answered, with its signals
 
     async def handle(self, conversation: Conversation, text: str,
                      client_msg_id: str | None) -> dict[str, Any]:
@@ -109,9 +111,10 @@ class ShopperTurns:
         cart = await self._cart_of(conversation.id)
         if cart is not None:
             metadata["cart"] = cart
-        replies = await self._rasa.send(conversation.id, text, metadata)
+        replies, signals = split_replies(await self._rasa.send(conversation.id, text, metadata))
         bot_messages = [bot_message(reply) for reply in replies if reply.get("text")]
         stored = await self._store.append(conversation.id, [shopper_message, *bot_messages])
+        await notify(self.observers, conversation, text, signals)
         log.info("turn", extra={"conversation_id": conversation.id, "replies": len(bot_messages),
                                 "latency_ms": round((time.time() - received) * 1000, 1)})
         log.debug("turn text", extra={"conversation_id": conversation.id, "text": text})

@@ -64,3 +64,14 @@ def test_clean_text_strips_controls_and_enforces_bounds():
         clean_text("\x00\x01 ", 10)
     with pytest.raises(TooLarge):
         clean_text("x" * 11, 10)
+
+
+def test_signals_are_split_from_what_the_shopper_sees() -> None:
+    from bot.turn_signals import split_replies
+
+    replies = [{"recipient_id": "c1", "text": "Here is our refund policy."},
+               {"recipient_id": "c1", "custom": {"shopassist_signal": {"kind": "miss", "source": "kb_none"}}},
+               {"recipient_id": "c1", "custom": {"other": 1}}]
+    visible, signals = split_replies(replies)
+    assert visible == [replies[0], replies[2]]
+    assert signals == [{"kind": "miss", "source": "kb_none"}]
