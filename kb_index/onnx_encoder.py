@@ -121,8 +121,15 @@ class OnnxEncoder:
         return int(self._session.get_outputs()[0].shape[-1])
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        chunks = [self._encode_batch(texts[i:i + batch_size]) for i in range(0, len(texts), batch_size)]
-        return np.concatenate(chunks) if chunks else np.zeros((0, self.dimension), np.float32)
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        # batches of similar length pad little (as sentence-transformers does); rows go back in order
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        ordered = [texts[i] for i in order]
+        chunks = [self._encode_batch(ordered[i:i + batch_size]) for i in range(0, len(ordered), batch_size)]
+        vectors = np.empty((len(texts), chunks[0].shape[1]), np.float32)
+        vectors[order] = np.concatenate(chunks)
+        return vectors
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
