@@ -75,6 +75,13 @@ class Turn:
         value = self.metadata.get("customer_id")
         return str(value) if value else None
 
+    @property
+    def personalised(self) -> bool:
+        """Whether the shopper allows their profile and order history to be used (the gateway sends the
+        consent it allows in the metadata; absent means not given: docs/privacy.md)."""
+        consent = self.metadata.get("consent")
+        return isinstance(consent, dict) and consent.get("personalisation") is True
+
     def slot(self, name: str) -> Any:
         return self.slots[name] if name in self.slots else self.tracker.get_slot(name)
 
@@ -100,7 +107,10 @@ class Turn:
         return order_id_in(self.entity("order_id") or "") or order_id_in(self.text)
 
     async def customer(self) -> Customer | None:
-        """The verified customer (the gateway only passes a customer_id it has verified)."""
+        """The verified customer's profile (the gateway only passes a customer_id it has verified);
+        None without personalisation consent."""
+        if not self.personalised:
+            return None
         if not self.customer_cache:
             from actions import runtime
 

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from bot.conversations import ConversationStore
 from bot.keys import GatewayKeys
+from bot.privacy.consent import ConsentPolicy, ConsentStore
 from bot.proactive.build import proactive_prompts
 from bot.proactive.prompts import ProactivePrompts
 from bot.rasa_client import RasaClient
@@ -41,6 +42,7 @@ class Services:
     queue: HandoffQueue
     proactive: ProactivePrompts
     staff: StaffRegistry
+    consent: ConsentStore
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -62,9 +64,12 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
                          max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s)
     relay = HandoffRelay(queue, store, redis, keys, rasa)
     proactive = proactive_prompts(settings, redis, store, rasa, queue)
+    consent = ConsentStore(redis, keys, ConsentPolicy(settings.consent_required, settings.privacy_notice_version),
+                           ttl_s=settings.conversation_ttl_days * 86400)
     turns = ShopperTurns(redis, keys, store, rasa, limiter, queue, TurnLimits(
         max_chars=settings.max_message_chars, turn_timeout_s=settings.turn_timeout_s,
-        messages_per_minute=settings.messages_per_minute), cart_of=proactive.visitors.cart_of)
+        messages_per_minute=settings.messages_per_minute), cart_of=proactive.visitors.cart_of,
+        consent_of=consent.for_conversation)
     kb = KnowledgeBase(settings.kb_index_dir, settings.embedding_model or None)
     try:
         await asyncio.to_thread(kb.warm_up)
@@ -73,7 +78,7 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
     relay.start()
     try:
         yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
-                       StaffRegistry(redis, settings.key_prefix))
+                       StaffRegistry(redis, settings.key_prefix), consent)
     finally:
         await relay.stop()
         await http.aclose()

@@ -56,7 +56,8 @@ def clean_text(text: str, max_chars: int) -> str:
 class ShopperTurns:
     def __init__(self, redis: Redis, keys: GatewayKeys, store: ConversationStore, rasa: RasaClient,
                  limiter: RateLimiter, queue: HandoffQueue, limits: TurnLimits,
-                 cart_of: Callable[[str], Awaitable[dict[str, float] | None]]) -> None:
+                 cart_of: Callable[[str], Awaitable[dict[str, float] | None]],
+                 consent_of: Callable[[Conversation], Awaitable[dict[str, bool]]]) -> None:
         self._redis = redis
         self._keys = keys
         self._store = store
@@ -64,6 +65,7 @@ class ShopperTurns:
         self._limiter = limiter
         self._queue = queue
         self._cart_of = cart_of  # the widget's cart events, so an escalation's context has the cart
+        self._consent_of = consent_of  # what the actions may use (profile, order history): docs/privacy.md
         self._limits = limits
         self.observers: list[TurnObserver] = []  # told about every turn the bot answered, with its signals
 
@@ -108,6 +110,7 @@ class ShopperTurns:
                                                      "language": language_now})
         metadata: dict[str, Any] = {"locale": conversation.locale, "language": language_now,
                                     "customer_id": conversation.customer_id, "page": conversation.page}
+        metadata["consent"] = await self._consent_of(conversation)
         cart = await self._cart_of(conversation.id)
         if cart is not None:
             metadata["cart"] = cart

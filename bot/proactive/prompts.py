@@ -63,16 +63,21 @@ class ProactivePrompts:
         self.clock = clock
 
     async def on_events(self, visitor_id: str, conversation_id: str | None,
-                        events: list[engine.Event]) -> Outcome:
+                        events: list[engine.Event], *, consented: bool = True) -> Outcome:
+        """Without proactive consent (docs/privacy.md) the events still update the visitor, but nothing fires."""
         outcome = Outcome()
         for event in events:
-            result = await self._on_event(visitor_id, conversation_id, event, fire=outcome.rule_id is None)
+            fire = consented and outcome.rule_id is None
+            result = await self._on_event(visitor_id, conversation_id, event, fire=fire)
             if result.rule_id is not None:
                 outcome = result
         return outcome
 
-    async def on_link(self, visitor_id: str, conversation_id: str, customer_id: str | None) -> Outcome:
+    async def on_link(self, visitor_id: str, conversation_id: str, customer_id: str | None, *,
+                      consented: bool = True) -> Outcome:
         """A conversation exists now: deliver the waiting prompt and the customer's shop events."""
+        if not consented:
+            return Outcome()
         prompt = await self._delivery.take_pending(visitor_id)
         if prompt is not None:
             messages = await self._delivery.deliver_or_hold(visitor_id, conversation_id, prompt)
