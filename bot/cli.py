@@ -115,6 +115,7 @@ def _csv(value: str) -> list[str]:
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    from bot.privacy import cli as privacy_cli
     from bot.proactive import cli as proactive_cli
     from kb_index import cli as kb_cli
 
@@ -144,6 +145,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         add_member.add_argument("name")
         add_member.set_defaults(handler=_staff_add, role=role)
     proactive_cli.register(sub, settings)
+    privacy_cli.register(sub)
     kb_cli.register(sub, source_dir=settings.kb_source_dir, index_dir=settings.kb_index_dir,
                     model=settings.embedding_model or None)
     return parser
