@@ -56,6 +56,7 @@ class Turn:
     missed: bool | None = None
     skill: str = "general"
     customer_cache: list[Customer | None] = field(default_factory=list)
+    signals: list[dict[str, Any]] = field(default_factory=list)  # facts for the gateway (actions/signals.py)
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Turn:
@@ -137,7 +138,15 @@ class Turn:
         if order_id:
             self.order = await self.own_order(order_id) or self.order
 
+    def report(self, kind: str, **fields: Any) -> None:
+        """A fact about this turn for the gateway's observers (insights, the editors' inbox), not the shopper."""
+        self.signals.append({"kind": kind, **fields})
+
     def flush(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        from actions.signals import emit
+
         for message in self.messages:
             dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+        for signal in self.signals:
+            emit(dispatcher, **signal)
         return [SlotSet(name, value) for name, value in self.slots.items()]

@@ -45,6 +45,7 @@ async def create_conversation(body: CreateConversation, request: Request) -> JSO
     if body.consent is not None:
         await services.consent.record_for_conversation(conversation, body.consent.choices(),
                                                        body.consent.notice_version, time.time())
+    await services.insights.conversation_started(conversation)
     log.info("conversation created", extra={"conversation_id": conversation.id, "locale": body.locale,
                                              "identified": body.customer_id is not None})
     return JSONResponse({"conversation_id": conversation.id, "token": token}, status_code=201)

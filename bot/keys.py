@@ -35,6 +35,10 @@ class GatewayKeys:
     def rate(self, scope: str, subject: str, window: int) -> str:
         return f"{self.prefix}:rate:{scope}:{subject}:{window}"
 
+    def insights_events(self) -> str:
+        """Stream of facts for the support dashboard and /metrics (bot/insights/), copied into SQLite."""
+        return f"{self.prefix}:insights:events"
+
     def customer_conversations(self, customer_id: str) -> str:
         """Sorted set: the customer's conversation ids by creation time (for export and erasure)."""
         return f"{self.prefix}:{{cust:{customer_id}}}:conversations"

@@ -13,6 +13,8 @@ import httpx
 from redis.asyncio import Redis
 
 from bot.conversations import ConversationStore
+from bot.insights.observer import TurnInsights
+from bot.insights.runtime import Insights, open_insights
 from bot.keys import GatewayKeys
 from bot.privacy.consent import ConsentPolicy, ConsentStore
 from bot.proactive.build import proactive_prompts
@@ -43,6 +45,7 @@ class Services:
     proactive: ProactivePrompts
     staff: StaffRegistry
     consent: ConsentStore
+    insights: Insights
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -77,8 +80,11 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         log.warning("knowledge base not loaded: %s", exc)
     relay.start()
     try:
-        yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
-                       StaffRegistry(redis, settings.key_prefix), consent)
+        async with open_insights(settings, redis, queue, store) as insights:
+            turns.observers.append(TurnInsights(insights.log))
+            proactive.insights = insights.log
+            yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
+                           StaffRegistry(redis, settings.key_prefix), consent, insights=insights)
     finally:
         await relay.stop()
         await http.aclose()

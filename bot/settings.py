@@ -121,6 +121,14 @@ class Settings(BaseSettings):
     retention_feedback_days: int = Field(400, ge=1, description="CSAT/NPS answers older than this are deleted.")
     retention_sweep_s: float = Field(3600.0, gt=0, description="How often the retention sweeper runs.")
 
+    # --- insights (support dashboard, /metrics, reports) ---------------------------------
+    insights_db: Path | None = Field(
+        None, description="SQLite file the dashboard and reports read (WAL). Empty: var/insights.sqlite3.")
+    insights_max_days: int = Field(
+        366, ge=1, le=3660, description="Longest period one dashboard query or report may span.")
+    metrics_token: SecretStr = Field(
+        SecretStr(""), description="Bearer token for /metrics. Empty: /metrics answers loopback clients only.")
+
     rasa_env: Path = Field(REPO_ROOT / ".venv-rasa", description="Virtualenv with Rasa (Python 3.10).")
     log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")
 
@@ -145,6 +153,10 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def insights_path(self) -> Path:
+        return self.insights_db or self.var_dir / "insights.sqlite3"
 
     def require_secrets(self) -> None:
         """Serving without these would leave Rasa's API or identity checks open."""

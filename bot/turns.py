@@ -114,9 +114,13 @@ class ShopperTurns:
         cart = await self._cart_of(conversation.id)
         if cart is not None:
             metadata["cart"] = cart
+        sent = time.time()
         replies, signals = split_replies(await self._rasa.send(conversation.id, text, metadata))
+        rasa_ms = (time.time() - sent) * 1000
         bot_messages = [bot_message(reply) for reply in replies if reply.get("text")]
         stored = await self._store.append(conversation.id, [shopper_message, *bot_messages])
+        signals.append({"kind": "timing", "lang": language_now, "rasa_ms": rasa_ms,
+                        "gateway_ms": (time.time() - received) * 1000})
         await notify(self.observers, conversation, text, signals)
         log.info("turn", extra={"conversation_id": conversation.id, "replies": len(bot_messages),
                                 "latency_ms": round((time.time() - received) * 1000, 1)})

@@ -33,6 +33,8 @@ async def after_turn(turn: Turn, misses: int) -> None:
         try:
             customer = await turn.customer()
             segment = customer.segment if customer else None
+            if segment:
+                turn.report("insight", event="segment", segment=segment)
         except ShopUnavailable as exc:
             log.warning("segment unknown: %s", exc, extra={"conversation_id": turn.conversation_id})
     raised_before = False

@@ -1,0 +1,58 @@
+"""The producer side: one cheap XADD per fact, from any gateway instance.
+
+Events carry ids, codes and numbers only: never the shopper's words, except the masked text
+of a question the knowledge base could not answer (the "top misses" list needs it), and
+never a raw customer id, only its pseudonymous subject key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+STREAM_MAXLEN = 1_000_000  # a busy shop's week; the ingester keeps up within a second
+
+# event types written by producers (the handoff queue's own events arrive as "handoff_<type>")
+CONVERSATION_STARTED = "conversation_started"
+TURN = "turn"
+KB_DECISION = "kb_decision"
+ACTION_TIMING = "action_timing"
+SEGMENT = "segment"
+CSAT = "csat"
+NPS = "nps"
+PROACTIVE_SHOWN = "proactive_shown"
+PROACTIVE_SUPPRESSED = "proactive_suppressed"
+REJECTED = "rejected"
+
+
+def subject_of(secret: str, customer_id: str | None) -> str | None:
+    """The pseudonymous key events are stored under: HMAC-SHA256(identity_secret, customer_id)."""
+    if not customer_id:
+        return None
+    return hmac.new(secret.encode(), customer_id.encode(), hashlib.sha256).hexdigest()
+
+
+class EventLog:
+    def __init__(self, redis: Redis, stream: str, clock: Any = time.time) -> None:
+        self._redis = redis
+        self._stream = stream
+        self._clock = clock
+
+    async def record(self, type_: str, conversation_id: str | None = None, **fields: Any) -> None:
+        """Append one event; a Redis failure is logged, never raised: insights must not break a chat."""
+        entry = {"type": type_, "ts": repr(self._clock()), "conversation_id": conversation_id or "",
+                 "fields": json.dumps(fields, ensure_ascii=False, separators=(",", ":"))}
+        try:
+            await self._redis.xadd(self._stream, entry, maxlen=STREAM_MAXLEN, approximate=True)
+        except RedisError as exc:
+            log.warning("insights event lost: %s", type(exc).__name__,
+                        extra={"conversation_id": conversation_id, "event": type_})
