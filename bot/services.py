@@ -17,6 +17,7 @@ from bot.insights.observer import TurnInsights
 from bot.insights.runtime import Insights, open_insights
 from bot.keys import GatewayKeys
 from bot.privacy.consent import ConsentPolicy, ConsentStore
+from bot.privacy.retention import RetentionSweeper, policy_from
 from bot.proactive.build import proactive_prompts
 from bot.proactive.prompts import ProactivePrompts
 from bot.rasa_client import RasaClient
@@ -64,7 +65,8 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
                       settings.actions_url, settings.turn_timeout_s)
     limiter = RateLimiter(redis, keys)
     queue = HandoffQueue(redis, settings.key_prefix, lease_s=settings.agent_lease_s,
-                         max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s)
+                         max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s,
+                         retention_s=settings.retention_tickets_days * 86400)
     relay = HandoffRelay(queue, store, redis, keys, rasa)
     proactive = proactive_prompts(settings, redis, store, rasa, queue)
     consent = ConsentStore(redis, keys, ConsentPolicy(settings.consent_required, settings.privacy_notice_version),
@@ -83,8 +85,14 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         async with open_insights(settings, redis, queue, store) as insights:
             turns.observers.append(TurnInsights(insights.log))
             proactive.insights = insights.log
-            yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
-                           StaffRegistry(redis, settings.key_prefix), consent, insights=insights)
+            sweeper = RetentionSweeper(redis, settings.key_prefix, policy_from(settings), queue, insights.store,
+                                       every_s=settings.retention_sweep_s)
+            sweeper.start()
+            try:
+                yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
+                               StaffRegistry(redis, settings.key_prefix), consent, insights=insights)
+            finally:
+                await sweeper.stop()
     finally:
         await relay.stop()
         await http.aclose()

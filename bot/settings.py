@@ -116,7 +116,7 @@ class Settings(BaseSettings):
         90, ge=1, description="Conversations, transcripts and Rasa trackers idle this long are deleted by the sweeper.")
     retention_events_days: int = Field(400, ge=1, description="Insights events older than this are deleted.")
     retention_tickets_days: int = Field(
-        90, ge=1, description="Closed handoff tickets and their audit entries older than this are deleted.")
+        7, ge=1, description="Closed handoff tickets and their audit entries older than this are deleted.")
     retention_misses_days: int = Field(90, ge=1, description="Editors' miss inbox entries older than this are deleted.")
     retention_feedback_days: int = Field(400, ge=1, description="CSAT/NPS answers older than this are deleted.")
     retention_sweep_s: float = Field(3600.0, gt=0, description="How often the retention sweeper runs.")

@@ -316,6 +316,14 @@ class HandoffQueue:
                     await self._redis.delete(key)
         return ticket_ids
 
+    async def prune(self, before: float, now: float | None = None, limit: int = 1000) -> tuple[int, int]:
+        """Retention: forget tickets closed before ``before`` and audit events older than it.
+        Returns (tickets pruned, events trimmed)."""
+        k = self.keys
+        pruned, trimmed = await self._call("prune", [k.tickets, k.contexts, k.owners, k.closed, k.events],
+                                           [self.clock() if now is None else now, before, limit])
+        return int(pruned), int(trimmed)
+
     async def get(self, ticket_id: str) -> Ticket:
         return self._ticket(await self._record(validate.ticket_id(ticket_id)))
 
