@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -18,25 +16,10 @@ from bench.traffic_day import Day
 from bot.cli import main as cli
 from bot.insights.report import flatten
 from bot.settings import Settings
-from tests.conftest import add_staff, gateway_settings
+from tests.conftest import add_staff
+from tests.insights.conftest import METRICS_TOKEN
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
-
-METRICS_TOKEN = "metrics-token-0123456789abcdef"
-
-
-@pytest.fixture(scope="module")
-def insights_gateway(rasa_stack, redis_url: str, tmp_path_factory) -> Iterator[tuple[httpx.Client, Settings]]:
-    """A gateway with its own, new insights store: it sees only what this module does."""
-    from fastapi.testclient import TestClient
-
-    from bot.app import create_app
-
-    store = tmp_path_factory.mktemp("insights") / "insights.sqlite3"
-    settings = gateway_settings(rasa_stack, insights_db=store, metrics_token=METRICS_TOKEN)
-    with TestClient(create_app(settings, redis_url)) as client:
-        yield client, settings
-
 
 def _agent(monkeypatch, capsys, redis_url: str, prefix: str, lang: str) -> str:
     monkeypatch.setenv("SHOPASSIST_REDIS_URL", redis_url)
