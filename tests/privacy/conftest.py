@@ -3,6 +3,7 @@ proactive holdout (so an allowed prompt always shows), and helpers to talk to it
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -10,7 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from redis.asyncio import Redis
 
+from handoff import HandoffQueue
 from tests.conftest import gateway_settings
 
 SHOP_SECRET = "privacy-shop-secret-0123456789"
@@ -33,6 +36,21 @@ def privacy_gateway(rasa_stack, redis_url: str) -> Iterator[httpx.Client]:  # ty
 @pytest.fixture(scope="session")
 def secret(rasa_stack) -> str:  # type: ignore[no-untyped-def]
     return rasa_stack.env["SHOPASSIST_IDENTITY_SECRET"]
+
+
+@pytest.fixture
+def general_agent(redis_url: str, key_prefix: str):  # type: ignore[no-untyped-def]
+    """An agent for "general", removed afterwards: other tests rely on nobody serving it."""
+    async def call(action):  # type: ignore[no-untyped-def]
+        client = Redis.from_url(redis_url)
+        try:
+            return await action(HandoffQueue(client, key_prefix).agents)
+        finally:
+            await client.aclose()
+
+    agent, token = asyncio.run(call(lambda a: a.add(f"Erin-{uuid.uuid4().hex[:6]}", ["general"], ["en"], 5)))
+    yield {"Authorization": f"Bearer {token}"}
+    asyncio.run(call(lambda a: a.remove(agent.id)))
 
 
 def unique_customer() -> str:

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from bot import identity
-from tests.actions.shopper_chat import demo
+from tests.actions.shopper_chat import demo, ticket_of
 from tests.privacy.conftest import NOTICE, product_dwell
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]
@@ -102,3 +102,22 @@ def test_visitor_consent_before_a_chat_allows_a_waiting_prompt(privacy_gateway) 
     events[0]["page"]["url"] = events[1]["page"]["url"] = "/p/2"
     waiting = privacy_gateway.post("/api/v1/events", json={"events": events[1:]}, headers=visitor).json()
     assert waiting["prompt"] == {"rule": "product_dwell", "pending": True, "messages": []}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("consent", [True, False])
+def test_the_agent_sees_profile_and_orders_only_with_personalisation_consent(  # type: ignore[no-untyped-def]
+        privacy_gateway, secret, general_agent, redis_url, key_prefix, consent: bool) -> None:
+    shop = demo()
+    order = next(o for o in shop.data.orders.values() if o.status == "shipped")
+    customer = shop.data.customers[order.customer_id]
+    conversation_id, headers = start(privacy_gateway, secret, order.customer_id, personalisation=consent)
+    say(privacy_gateway, conversation_id, headers, "I want to talk to a human")
+    _, context = ticket_of(redis_url, key_prefix, conversation_id)
+    privacy_gateway.post(f"/api/v1/conversations/{conversation_id}/leave", headers=headers)
+    if consent:
+        assert context["customer"]["email"] == customer.email and context["recent_orders"]
+    else:
+        assert context["customer"] == {"id": order.customer_id, "verified": True}
+        assert context["recent_orders"] == [] and context["segment"] == "unknown"
+        assert customer.email not in str(context)

@@ -4,17 +4,14 @@ every prefix by name, and by value under this run's prefix and Rasa's tracker st
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import httpx
 import pytest
 import redis as sync_redis
-from redis.asyncio import Redis
 from starlette.websockets import WebSocketDisconnect
 
 from bot import identity
-from handoff import HandoffQueue
 from tests.conftest import add_staff
 from tests.privacy.conftest import NOTICE, product_dwell, unique_customer, wait_for
 
@@ -24,21 +21,6 @@ pytestmark = [pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 @pytest.fixture
 def admin(monkeypatch, capsys, redis_url: str, key_prefix: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return add_staff(monkeypatch, capsys, redis_url, key_prefix, "admin", f"dpo-{uuid.uuid4().hex[:6]}")
-
-
-@pytest.fixture
-def general_agent(redis_url: str, key_prefix: str):  # type: ignore[no-untyped-def]
-    """An agent for "general", removed afterwards: other tests rely on nobody serving it."""
-    async def call(action):  # type: ignore[no-untyped-def]
-        client = Redis.from_url(redis_url)
-        try:
-            return await action(HandoffQueue(client, key_prefix).agents)
-        finally:
-            await client.aclose()
-
-    agent, token = asyncio.run(call(lambda a: a.add(f"Erin-{uuid.uuid4().hex[:6]}", ["general"], ["en"], 5)))
-    yield {"Authorization": f"Bearer {token}"}
-    asyncio.run(call(lambda a: a.remove(agent.id)))
 
 
 def start(client: httpx.Client, secret: str, customer_id: str) -> tuple[str, str]:
