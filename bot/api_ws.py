@@ -12,6 +12,7 @@ Protocol (JSON text frames; tokens travel in the first frame, never in the URL, 
           acknowledged client_msg_id is answered from what was stored, never processed twice
   client: {"type": "typing", "on": bool} -> the other side gets {"type": "typing", "sender", "name"?, "on"}
   server closes with 4000 + the HTTP status of a failed auth (4401, 4403, 4404, 4409, 4429).
+  server: when the conversation is erased, a system message with event "erased", then close 4410.
 
 Fan-out across gateway instances needs no registry: the transcript is a Redis Stream, so
 each connection follows it with XREAD BLOCK wherever the message was written; typing
