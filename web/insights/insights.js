@@ -55,7 +55,10 @@
   }
   function alertBox(text) { var a = $("alert"); a.textContent = text; a.hidden = !text; }
   function percent(x) { return x === null || x === undefined ? "—" : (Math.round(x * 1000) / 10) + " %"; }
-  function seconds(x) { return x === null || x === undefined ? "—" : x < 120 ? Math.round(x) + " s" : Math.round(x / 6) / 10 + " min"; }
+  function seconds(x) {
+    if (x === null || x === undefined) return "—";
+    return x < 10 ? x.toFixed(1) + " s" : x < 120 ? Math.round(x) + " s" : Math.round(x / 6) / 10 + " min";
+  }
   function plain(x) { return x === null || x === undefined ? "—" : String(x); }
 
   function api(params) {
