@@ -98,6 +98,9 @@ def test_erase_leaves_no_key_about_the_customer(privacy_gateway, secret, admin, 
                      start(privacy_gateway, secret, customer_id)[0]]
     needles = [customer_id, email, *conversations]
     assert mentions(redis_url, key_prefix, needles)  # the scan sees what it is meant to find
+    insights = privacy_gateway.app.state.services.insights.store
+    subject = identity.user_hash(secret, customer_id)
+    wait_for(lambda: insights.export_subject(subject), "the insights ingester storing the customer's events")
 
     exported = privacy_gateway.post("/api/v1/admin/privacy/export", headers=admin, json={"customer_id": customer_id})
     assert exported.status_code == 200
@@ -109,7 +112,10 @@ def test_erase_leaves_no_key_about_the_customer(privacy_gateway, secret, admin, 
     erased = privacy_gateway.post("/api/v1/admin/privacy/erase", headers=admin, json={"customer_id": customer_id})
     assert erased.status_code == 200, erased.text
     assert erased.json()["conversations"] == 2 and erased.json()["tickets"] == 1
+    assert erased.json()["insights_events"] > 0
     assert mentions(redis_url, key_prefix, needles) == []
+    assert insights.export_subject(subject) == []
+    assert not insights.query("SELECT 1 FROM events WHERE conversation_id IN (?, ?)", conversations)
     again = privacy_gateway.post("/api/v1/admin/privacy/erase", headers=admin, json={"customer_id": customer_id})
     assert again.status_code == 404
 
