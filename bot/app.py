@@ -26,7 +26,7 @@ from bot import (
     api_ws,
 )
 from bot.errors import ApiError, ComponentUnavailable, TooLarge
-from bot.insights.events import REJECTED
+from bot.insights.kinds import REJECTED
 from bot.services import open_services
 from bot.settings import Settings
 

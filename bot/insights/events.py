@@ -21,19 +21,6 @@ log = logging.getLogger(__name__)
 
 STREAM_MAXLEN = 1_000_000  # a busy shop's week; the ingester keeps up within a second
 
-# event types written by producers (the handoff queue's own events arrive as "handoff_<type>")
-CONVERSATION_STARTED = "conversation_started"
-TURN = "turn"
-KB_DECISION = "kb_decision"
-ACTION_TIMING = "action_timing"
-SEGMENT = "segment"
-CSAT = "csat"
-NPS = "nps"
-PROACTIVE_SHOWN = "proactive_shown"
-PROACTIVE_SUPPRESSED = "proactive_suppressed"
-REJECTED = "rejected"
-
-
 def subject_of(secret: str, customer_id: str | None) -> str | None:
     """The pseudonymous key events are stored under: HMAC-SHA256(identity_secret, customer_id)."""
     if not customer_id:

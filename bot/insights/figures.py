@@ -13,12 +13,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.insights import events as ev
+from bot.insights import kinds
 from bot.insights.period import Period, day_of
 from bot.insights.store import InsightsStore
 
 TOP = 10
-_TYPES = (ev.TURN, ev.KB_DECISION, ev.CSAT, ev.NPS, ev.PROACTIVE_SHOWN, ev.PROACTIVE_SUPPRESSED,
+_TYPES = (kinds.TURN, kinds.KB_DECISION, kinds.CSAT, kinds.NPS, kinds.PROACTIVE_SHOWN, kinds.PROACTIVE_SUPPRESSED,
           "handoff_enqueued", "handoff_claimed", "handoff_resolved", "handoff_handed_back",
           "handoff_cancelled", "handoff_dead")
 _OUTCOMES = ("resolved", "handed_back", "cancelled", "dead")
@@ -59,21 +59,21 @@ class _Tally:
     suppressed: int = 0
 
     def add(self, conversation_id: str, ts: float, type_: str, fields: dict[str, Any], lang: str) -> None:
-        if type_ == ev.TURN:
+        if type_ == kinds.TURN:
             self.turns[conversation_id].append(ts)
-        elif type_ == ev.KB_DECISION:
+        elif type_ == kinds.KB_DECISION:
             self.kb[fields["decision"]] += 1
             if fields["decision"] == "answer" and fields.get("article_id"):
                 self.articles[fields["article_id"]] += 1
             elif fields["decision"] == "none" and fields.get("question"):
                 self.misses[lang, " ".join(fields["question"].lower().split())] += 1
-        elif type_ == ev.CSAT:
+        elif type_ == kinds.CSAT:
             self.csat.append((conversation_id, int(fields["score"])))
-        elif type_ == ev.NPS:
+        elif type_ == kinds.NPS:
             self.nps.append(int(fields["score"]))
-        elif type_ == ev.PROACTIVE_SHOWN:
+        elif type_ == kinds.PROACTIVE_SHOWN:
             self.shown.append((conversation_id, ts))
-        elif type_ == ev.PROACTIVE_SUPPRESSED:
+        elif type_ == kinds.PROACTIVE_SUPPRESSED:
             self.suppressed += 1
         elif type_.startswith("handoff_"):
             self._handoff(conversation_id, ts, type_.removeprefix("handoff_"), fields)

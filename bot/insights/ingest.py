@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from bot.conversations import ConversationStore
-from bot.insights.events import SEGMENT
+from bot.insights.kinds import SEGMENT
 from bot.insights.store import Event, InsightsStore
 from handoff import HandoffError, HandoffQueue, Ticket, TicketNotFound
 

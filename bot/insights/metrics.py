@@ -20,7 +20,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 
-from bot.insights import events as ev
+from bot.insights import kinds
 from bot.insights.store import InsightsStore
 from handoff import Ticket
 
@@ -47,32 +47,31 @@ def _counter(name: str, doc: str, labels: list[str], counts: Counter[tuple[str, 
 
 def store_families(store: InsightsStore) -> list[Metric]:
     """Counters and histograms from every stored event (run in a worker thread)."""
-    rows = store.query("SELECT type, lang, fields FROM events WHERE type IN "
-                       "(?,?,?,?,?,?,?,?,?,?)",
-                       (ev.CONVERSATION_STARTED, ev.TURN, ev.KB_DECISION, ev.ACTION_TIMING, ev.CSAT, ev.NPS,
-                        ev.PROACTIVE_SHOWN, ev.PROACTIVE_SUPPRESSED, ev.REJECTED, "handoff_enqueued"))
+    types = (kinds.CONVERSATION_STARTED, kinds.TURN, kinds.KB_DECISION, kinds.ACTION_TIMING, kinds.CSAT, kinds.NPS,
+             kinds.PROACTIVE_SHOWN, kinds.PROACTIVE_SUPPRESSED, kinds.REJECTED, "handoff_enqueued")
+    rows = store.query(f"SELECT type, lang, fields FROM events WHERE type IN ({','.join('?' * len(types))})", types)
     counts: dict[str, Counter[tuple[str, ...]]] = {name: Counter() for name in (
         "conversations", "turns", "kb", "csat", "nps", "proactive", "rejected", "handoffs")}
     latency: dict[str, list[float]] = {"gateway": [], "rasa": [], "actions": [], "kb": []}
     for type_, lang, raw in rows:
         fields: dict[str, Any] = json.loads(raw)
         lang = lang or "unknown"
-        if type_ == ev.CONVERSATION_STARTED:
+        if type_ == kinds.CONVERSATION_STARTED:
             counts["conversations"][lang,] += 1
-        elif type_ == ev.TURN:
+        elif type_ == kinds.TURN:
             counts["turns"][lang,] += 1
             _ms_into(latency["gateway"], fields.get("gateway_ms"))
             _ms_into(latency["rasa"], fields.get("rasa_ms"))
-        elif type_ == ev.ACTION_TIMING:
+        elif type_ == kinds.ACTION_TIMING:
             _ms_into(latency["actions"], fields.get("ms"))
-        elif type_ == ev.KB_DECISION:
+        elif type_ == kinds.KB_DECISION:
             counts["kb"][fields["decision"],] += 1
             _ms_into(latency["kb"], fields.get("ms"))
-        elif type_ in (ev.CSAT, ev.NPS):
+        elif type_ in (kinds.CSAT, kinds.NPS):
             counts[type_][str(fields["score"]),] += 1
-        elif type_ in (ev.PROACTIVE_SHOWN, ev.PROACTIVE_SUPPRESSED):
+        elif type_ in (kinds.PROACTIVE_SHOWN, kinds.PROACTIVE_SUPPRESSED):
             counts["proactive"][type_.removeprefix("proactive_"),] += 1
-        elif type_ == ev.REJECTED:
+        elif type_ == kinds.REJECTED:
             counts["rejected"][fields["code"], str(fields["status"])] += 1
         elif type_ == "handoff_enqueued":
             for reason in fields.get("reasons") or ["unknown"]:

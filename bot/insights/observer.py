@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversations import Conversation
-from bot.insights import events as ev
+from bot.insights import kinds
+from bot.insights.events import EventLog
 from bot.masking import mask
 
 DECISIONS = ("answer", "clarify", "none")
 SEGMENTS = ("new", "regular", "vip", "churn_risk")
-_SCORES = {ev.CSAT: range(1, 6), ev.NPS: range(0, 11)}
+_SCORES = {kinds.CSAT: range(1, 6), kinds.NPS: range(0, 11)}
 _QUESTION_MAX = 300
 
 
@@ -26,13 +27,13 @@ def _ms(value: Any) -> float | None:
 
 
 class TurnInsights:
-    def __init__(self, log: ev.EventLog) -> None:
+    def __init__(self, log: EventLog) -> None:
         self._log = log
 
     async def __call__(self, conversation: Conversation, text: str, signals: list[dict[str, Any]]) -> None:
         timing = next((s for s in signals if s.get("kind") == "timing"), {})
         lang = timing.get("lang") if timing.get("lang") in ("en", "ko") else conversation.language
-        await self._log.record(ev.TURN, conversation.id, lang=lang, gateway_ms=_ms(timing.get("gateway_ms")),
+        await self._log.record(kinds.TURN, conversation.id, lang=lang, gateway_ms=_ms(timing.get("gateway_ms")),
                                rasa_ms=_ms(timing.get("rasa_ms")))
         for signal in signals:
             if signal.get("kind") == "kb_question":
@@ -49,13 +50,13 @@ class TurnInsights:
                                   "article_id": str(article)[:100] if article and decision == "answer" else None}
         if decision == "none":
             fields["question"] = mask(text)[:_QUESTION_MAX]  # the "top misses" list needs the words
-        await self._log.record(ev.KB_DECISION, conversation.id, **fields)
+        await self._log.record(kinds.KB_DECISION, conversation.id, **fields)
 
     async def _insight(self, conversation: Conversation, signal: dict[str, Any]) -> None:
         event = signal.get("event")
-        if event == ev.SEGMENT and signal.get("segment") in SEGMENTS:
-            await self._log.record(ev.SEGMENT, conversation.id, segment=signal["segment"])
+        if event == kinds.SEGMENT and signal.get("segment") in SEGMENTS:
+            await self._log.record(kinds.SEGMENT, conversation.id, segment=signal["segment"])
         elif event in _SCORES and isinstance(signal.get("score"), int) and signal["score"] in _SCORES[event]:
             await self._log.record(event, conversation.id, score=signal["score"])
-        elif event == ev.ACTION_TIMING and _ms(signal.get("ms")) is not None:
-            await self._log.record(ev.ACTION_TIMING, conversation.id, ms=_ms(signal.get("ms")))
+        elif event == kinds.ACTION_TIMING and _ms(signal.get("ms")) is not None:
+            await self._log.record(kinds.ACTION_TIMING, conversation.id, ms=_ms(signal.get("ms")))

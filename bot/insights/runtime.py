@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.conversations import Conversation, ConversationStore
-from bot.insights import events as ev
+from bot.insights import kinds
+from bot.insights.events import EventLog, subject_of
 from bot.insights.ingest import Ingester
 from bot.insights.store import InsightsStore
 from bot.keys import GatewayKeys
@@ -20,18 +21,18 @@ from handoff import HandoffQueue
 
 @dataclass
 class Insights:
-    log: ev.EventLog
+    log: EventLog
     store: InsightsStore
     ingester: Ingester
     identity_secret: str
     max_days: int
 
     def subject(self, customer_id: str | None) -> str | None:
-        return ev.subject_of(self.identity_secret, customer_id)
+        return subject_of(self.identity_secret, customer_id)
 
     async def conversation_started(self, conversation: Conversation) -> None:
         await self.log.record(
-            ev.CONVERSATION_STARTED, conversation.id, lang=conversation.language,
+            kinds.CONVERSATION_STARTED, conversation.id, lang=conversation.language,
             segment=None if conversation.customer_id else "anonymous",
             subject=self.subject(conversation.customer_id), page_type=conversation.page.get("type", "other"))
 
@@ -44,7 +45,7 @@ async def open_insights(settings: Settings, redis: Redis, queue: HandoffQueue,
     ingester = Ingester(redis, stream, queue, conversations, store)
     await ingester.start()
     try:
-        yield Insights(ev.EventLog(redis, stream), store, ingester,
+        yield Insights(EventLog(redis, stream), store, ingester,
                        settings.identity_secret.get_secret_value(), settings.insights_max_days)
     finally:
         await ingester.stop()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.insights.events import CONVERSATION_STARTED, SEGMENT, TURN
+from bot.insights.kinds import CONVERSATION_STARTED, SEGMENT, TURN
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (

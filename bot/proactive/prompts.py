@@ -17,7 +17,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.conversations import Message
-from bot.insights import events as insight_events
+from bot.insights import kinds as insight_kinds
+from bot.insights.events import EventLog
 from bot.proactive import engine
 from bot.proactive.delivery import Delivery, Prompt
 from bot.proactive.keys import ProactiveKeys
@@ -62,7 +63,7 @@ class ProactivePrompts:
         self._holdout_share = holdout_share
         self._typing_s = typing_s
         self.clock = clock
-        self.insights: insight_events.EventLog | None = None  # set by the gateway: shown / suppressed counts
+        self.insights: EventLog | None = None  # set by the gateway: shown / suppressed counts
 
     async def on_events(self, visitor_id: str, conversation_id: str | None,
                         events: list[engine.Event], *, consented: bool = True) -> Outcome:
@@ -156,7 +157,7 @@ class ProactivePrompts:
     async def _suppressed(self, conversation_id: str | None, rule_id: str, reason: str) -> None:
         """A rule matched but no prompt was shown (silenced, over a limit, or held out)."""
         if self.insights is not None:
-            await self.insights.record(insight_events.PROACTIVE_SUPPRESSED, conversation_id, rule=rule_id,
+            await self.insights.record(insight_kinds.PROACTIVE_SUPPRESSED, conversation_id, rule=rule_id,
                                        reason=reason[:40])
 
     async def _fire(self, visitor_id: str, conversation_id: str | None, rule: Rule, event: engine.Event,
@@ -178,7 +179,7 @@ class ProactivePrompts:
         if messages:
             await self._measurements.delivered(rule_id, conversation_id, messages[-1].id, self.clock())
             if self.insights is not None:
-                await self.insights.record(insight_events.PROACTIVE_SHOWN, conversation_id, rule=rule_id)
+                await self.insights.record(insight_kinds.PROACTIVE_SHOWN, conversation_id, rule=rule_id)
 
 
 def _dump_event(event: engine.Event) -> str:
