@@ -48,8 +48,12 @@ class Ingester:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        for stream in self._streams:
-            await self._ensure_group(stream)
+        """Create the groups now, so nothing written after start-up is missed; then follow every second."""
+        try:
+            for stream in self._streams:
+                await self._ensure_group(stream)
+        except RedisError as exc:  # the loop creates them once Redis answers
+            log.warning("insights ingester: %s at start-up", type(exc).__name__)
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
