@@ -43,3 +43,18 @@ class EventLog:
         except RedisError as exc:
             log.warning("insights event lost: %s", type(exc).__name__,
                         extra={"conversation_id": conversation_id, "event": type_})
+
+    async def forget(self, conversation_ids: set[str], subject: str | None) -> int:
+        """An erasure: delete the raw entries about these conversations or this subject now, rather
+        than when they age out of the stream (the ingested rows go through InsightsStore.erase_subject)."""
+        deleted, start = 0, "-"
+        while True:
+            batch = await self._redis.xrange(self._stream, min=start, count=1000)
+            doomed = [entry_id for entry_id, fields in batch
+                      if fields.get(b"conversation_id", b"").decode() in conversation_ids
+                      or (subject and subject.encode() in fields.get(b"fields", b""))]
+            if doomed:
+                deleted += await self._redis.xdel(self._stream, *doomed)
+            if len(batch) < 1000:
+                return deleted
+            start = "(" + batch[-1][0].decode()

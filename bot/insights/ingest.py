@@ -16,6 +16,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from typing import Any
 
 from redis.asyncio import Redis
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 _BATCH = 500
 _STALE_MS = 60_000
 _EVERY_S = 1.0
+RAW_KEEP_S = 86400  # raw entries outlive ingestion by a day (a store offline longer misses events)
 _CLOSED = ("resolved", "handed_back", "cancelled", "dead")
 
 
@@ -38,6 +40,7 @@ class Ingester:
     def __init__(self, redis: Redis, stream: str, queue: HandoffQueue, conversations: ConversationStore,
                  store: InsightsStore) -> None:
         self._redis = redis
+        self._stream = stream
         self._streams = {stream: "in", queue.keys.events: "ho"}
         self._queue = queue
         self._conversations = conversations
@@ -65,6 +68,9 @@ class Ingester:
         while True:
             try:
                 await self.catch_up()
+                # our stream only: the handoff queue keeps its audit stream by its own retention
+                await self._redis.xtrim(self._stream, minid=int((time.time() - RAW_KEEP_S) * 1000),
+                                        approximate=True)
             except (RedisError, HandoffError) as exc:
                 log.warning("insights ingester: %s; retrying", type(exc).__name__)
             await asyncio.sleep(_EVERY_S)

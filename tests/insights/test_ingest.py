@@ -63,6 +63,9 @@ async def test_two_workers_share_a_store_and_a_second_store_sees_everything(
             assert first == pytest.approx(reply.ts)
             assert store.query("SELECT DISTINCT lang, segment FROM events") == [("ko", "anonymous")]
         assert await workers[0].catch_up() == 0  # nothing left, nothing counted twice
+
+        assert await log.forget({conversation.id}, None) == 31  # an erasure does not wait for the stream to age
+        assert await redis.xlen(keys.insights_events()) == 0
     finally:
         for worker in workers:
             await worker.stop()
