@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 
 from bot import language
 from bot.conversations import Conversation, ConversationStore
-from bot.errors import Conflict, Invalid, TooLarge
+from bot.errors import Conflict, Invalid, NotFound, TooLarge
 from bot.keys import GatewayKeys
 from bot.rasa_client import RasaClient, bot_message
 from bot.ratelimit import RateLimiter
@@ -81,6 +81,8 @@ class ShopperTurns:
             return await self._stored_answer(dedup_key)
         try:
             async with self._turn_lock(conversation.id):
+                if not await self._redis.exists(self._keys.conversation(conversation.id)):
+                    raise NotFound("this conversation has ended")  # erased while this turn waited
                 result = await self._run(conversation, text, client_msg_id)
         except BaseException:
             if dedup_key:
@@ -134,12 +136,13 @@ class ShopperTurns:
             raise Conflict("a message with this client_msg_id is still being processed; retry shortly")
         return json.loads(stored)
 
-    def _turn_lock(self, conversation_id: str) -> _TurnLock:
-        return _TurnLock(self._redis, self._keys.turn_lock(conversation_id), self._limits.turn_timeout_s)
+    def _turn_lock(self, conversation_id: str) -> TurnLock:
+        return TurnLock(self._redis, self._keys.turn_lock(conversation_id), self._limits.turn_timeout_s)
 
 
-class _TurnLock:
-    """Serialises turns of one conversation across gateway instances, so replies stay in order."""
+class TurnLock:
+    """Serialises turns of one conversation across gateway instances, so replies stay in order
+    (and lets an erasure wait for a turn in flight: bot/privacy/erase.py)."""
 
     def __init__(self, redis: Redis, key: str, timeout_s: float) -> None:
         self._redis = redis

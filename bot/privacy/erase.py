@@ -17,9 +17,11 @@ from typing import Any, Protocol
 
 from bot.errors import NotFound
 from bot.privacy.holdings import Holdings, Locator, text
+from bot.turns import TurnLock
 from handoff import HandoffQueue
 
 log = logging.getLogger(__name__)
+TURN_WAIT_S = 60.0  # longer than any turn (turn_timeout_s): a turn in flight is waited for, not cut
 
 ERASED_TEXT = {
     "en": "This conversation has been closed and its data erased at your request. Thank you for chatting with us.",
@@ -70,10 +72,15 @@ class Eraser:
         if holdings.empty and not await self._insights_hold(subject):
             raise NotFound(f"no data is held about customer {customer_id!r}")
         notified = sum([await self._end_live_chat(c) for c in holdings.conversations])
-        tickets = sum([len(await self._queue.purge(c)) for c in holdings.conversations])
-        events = await self._erase_insights(holdings, subject)
-        deleted = await self._delete_keys(holdings)
+        tickets = deleted = 0
+        for conversation_id in holdings.conversations:
+            # a turn in flight finishes first (it may escalate); one waiting then finds the conversation gone
+            async with TurnLock(self._redis, self._locator.keys.turn_lock(conversation_id), TURN_WAIT_S):
+                tickets += len(await self._queue.purge(conversation_id))
+                deleted += await self._delete(await self._locator.conversation_keys(conversation_id))
+        deleted += await self._delete_customer_and_visitors(holdings)
         await self._forget_visitors_in_reports(holdings)
+        events = await self._erase_insights(holdings, subject)  # last: the turns above may have added some
         log.info("customer erased", extra={"conversations": len(holdings.conversations), "keys": deleted})
         return Erased(customer_id, len(holdings.conversations), len(holdings.visitors), deleted, tickets, events,
                       notified)
@@ -85,17 +92,19 @@ class Eraser:
         signal = {"sender": "system", "event": "erased", "text": ERASED_TEXT.get(language, ERASED_TEXT["en"])}
         return int(await self._redis.publish(keys.typing(conversation_id), json.dumps(signal, ensure_ascii=False)))
 
-    async def _delete_keys(self, holdings: Holdings) -> int:
+    async def _delete_customer_and_visitors(self, holdings: Holdings) -> int:
         keys = list(holdings.customer_keys)
-        for conversation_id in holdings.conversations:
-            keys += await self._locator.conversation_keys(conversation_id)
         for visitor_id in holdings.visitors:
             keys += await self._locator.visitor_keys(visitor_id)
+        deleted = await self._delete(keys)
+        # the customer index is written first at creation: delete it again in case a chat began meanwhile
+        await self._redis.delete(self._locator.keys.customer_conversations(holdings.customer_id))
+        return deleted
+
+    async def _delete(self, keys: list[str]) -> int:
         deleted = 0
         for key in dict.fromkeys(keys):  # one by one: the keys live in different Cluster slots
             deleted += await self._redis.delete(key)
-        # the customer index is written first at creation: delete it again in case a chat began meanwhile
-        await self._redis.delete(self._locator.keys.customer_conversations(holdings.customer_id))
         return deleted
 
     async def _forget_visitors_in_reports(self, holdings: Holdings) -> None:
