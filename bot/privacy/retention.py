@@ -25,6 +25,7 @@ from handoff import HandoffError, HandoffQueue
 
 log = logging.getLogger(__name__)
 DAY_S = 86400
+FIRST_SWEEP_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,15 @@ class RetentionSweeper:
             await asyncio.gather(self._task, return_exceptions=True)
 
     async def _run(self) -> None:
+        # soon after start-up (a gateway restarted more often than every_s still sweeps), not at once
+        await asyncio.sleep(min(self._every_s, FIRST_SWEEP_S))
         while True:
-            await asyncio.sleep(self._every_s)  # not at start-up: a restart loop must not hammer Redis
             try:
                 swept = await self.sweep()
                 log.info("retention sweep", extra=swept)
             except (RedisError, HandoffError) as exc:
                 log.warning("retention sweep failed: %s; next run as usual", type(exc).__name__)
+            await asyncio.sleep(self._every_s)
 
     async def sweep(self, now: float | None = None) -> dict[str, int]:
         """Delete what is past its retention at ``now``; returns counts per kind."""
