@@ -20,6 +20,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,10 +79,11 @@ class Counts:
 
 class Day:
     def __init__(self, client: httpx.Client, *, identity_secret: str, agent_tokens: dict[str, str],
-                 seed: int, wait_s: float = 60.0) -> None:
+                 ticket_of: Callable[[str], str], seed: int, wait_s: float = 60.0) -> None:
         self.client = client
         self.secret = identity_secret
         self.agents = agent_tokens  # lang -> agent bearer token (skill general)
+        self.ticket_of = ticket_of  # conversation id -> its open ticket, as an agent picks it in the console
         self.rng = random.Random(seed)
         self.wait_s = wait_s
         self.counts = Counts()
@@ -181,10 +183,9 @@ class Day:
         self.feedback(conversation)
 
     def claim(self, agent: dict[str, str], conversation_id: str) -> dict[str, Any]:
-        """This conversation's ticket (other tickets may wait in a shared queue)."""
-        queue = self._ok(self.client.get("/api/v1/agent/queue", headers=agent))["tickets"]
-        [ticket_id] = [t["id"] for t in queue if t["conversation_id"] == conversation_id]
-        return self._ok(self.client.post("/api/v1/agent/claim", headers=agent, json={"ticket_id": ticket_id}))["ticket"]
+        """This conversation's ticket, by id: other tickets may wait in a shared queue, ahead of it."""
+        body = {"ticket_id": self.ticket_of(conversation_id)}
+        return self._ok(self.client.post("/api/v1/agent/claim", headers=agent, json=body))["ticket"]
 
     def feedback(self, conversation: _Conversation) -> None:
         if not self._expect(self.wait_for(conversation, CSAT_ASKED), "no CSAT question after resolve"):
@@ -236,6 +237,24 @@ class _Conversation:
     mode: str = "bot"
 
 
+def tickets_in(redis_url: str, key_prefix: str) -> Callable[[str], str]:
+    """Look a conversation's open ticket up in the handoff queue's owners hash (handoff/keys.py)."""
+    from redis import Redis
+
+    from handoff import Keys
+
+    owners = Keys(key_prefix).owners
+
+    def ticket_of(conversation_id: str) -> str:
+        with Redis.from_url(redis_url) as redis:
+            raw = redis.hget(owners, conversation_id)
+        if raw is None:
+            raise RuntimeError(f"conversation {conversation_id} has no ticket")
+        return json.loads(raw)["ticket"]
+
+    return ticket_of
+
+
 def _agents(settings: Any) -> dict[str, str]:
     import asyncio
     import secrets
@@ -261,6 +280,7 @@ def _agents(settings: Any) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot import redis_server
     from bot.settings import load_settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -271,8 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     started = time.monotonic()
     with httpx.Client(base_url=args.url, timeout=60) as client:
+        redis_url = redis_server.url_for_cli(settings.redis_url, settings.var_dir)
         counts = Day(client, identity_secret=settings.identity_secret.get_secret_value(),
-                     agent_tokens=_agents(settings), seed=args.seed).play(args.shoppers)
+                     agent_tokens=_agents(settings), ticket_of=tickets_in(redis_url, settings.key_prefix),
+                     seed=args.seed).play(args.shoppers)
     print(json.dumps({**counts.to_dict(), "played_s": round(time.monotonic() - started, 1)}, indent=2))
     return 1 if counts.surprises else 0
 

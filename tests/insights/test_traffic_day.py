@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bench.traffic_day import Day
+from bench.traffic_day import Day, tickets_in
 from bot.cli import main as cli
 from bot.insights.report import flatten
 from bot.settings import Settings
@@ -48,7 +48,7 @@ def test_dashboard_report_and_metrics_equal_the_generators_counts(
     day = dt.datetime.now(dt.UTC).date().isoformat()
 
     counts = Day(client, identity_secret=rasa_stack.env["SHOPASSIST_IDENTITY_SECRET"], agent_tokens=agents,
-                 seed=3).play(14).to_dict()
+                 ticket_of=tickets_in(redis_url, key_prefix), seed=3).play(14).to_dict()
     assert counts["surprises"] == []
     assert counts["handed_off"] > 0 and counts["outcomes"].get("resolved") and counts["proactive"]["shown"]
 
