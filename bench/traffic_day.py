@@ -201,8 +201,15 @@ class Day:
     # ---- plumbing -----------------------------------------------------------------------------------
 
     def say(self, conversation: _Conversation, text: str) -> dict[str, Any]:
-        reply = self._ok(self.client.post(f"/api/v1/conversations/{conversation.id}/messages",
-                                          headers=conversation.headers, json={"text": text}))
+        """Send as the widget does: on 503 resend the same client_msg_id after Retry-After (answered once)."""
+        body = {"text": text, "client_msg_id": f"m{self.rng.getrandbits(64):x}"}
+        path = f"/api/v1/conversations/{conversation.id}/messages"
+        for _ in range(3):
+            response = self.client.post(path, headers=conversation.headers, json=body)
+            if response.status_code != 503:
+                break
+            time.sleep(float(response.headers.get("Retry-After", "5")))
+        reply = self._ok(response)
         self.counts.turns += 1  # the script speaks only while the bot owns the conversation
         conversation.mode = reply["mode"]
         return reply
