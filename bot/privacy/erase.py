@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.errors import NotFound
+from bot.insights.events import EventLog
 from bot.privacy.holdings import Holdings, Locator, text
 from bot.turns import TurnLock
 from handoff import HandoffQueue
@@ -123,13 +124,8 @@ class Eraser:
 
     async def _erase_insights(self, holdings: Holdings, subject: str) -> int:
         """The raw stream first (so the ingester cannot copy an entry back), then the SQLite store."""
-        stream = self._locator.keys.insights_events()
-        conversations = set(holdings.conversations)
-        start = "-"
-        while entries := await self._redis.xrange(stream, min=start, count=500):
-            for entry_id, fields in entries:
-                values = {text(k): text(v) for k, v in fields.items()}
-                if values.get("conversation_id") in conversations or subject in values.get("fields", ""):
-                    await self._redis.xdel(stream, entry_id)
-            start = "(" + text(entries[-1][0])
-        return int(await call(self._insights.erase_subject, subject)) if self._insights is not None else 0
+        stream = EventLog(self._redis, self._locator.keys.insights_events())
+        forgotten = await stream.forget(set(holdings.conversations), subject)
+        if self._insights is None:
+            return forgotten
+        return forgotten + int(await call(self._insights.erase_subject, subject))
