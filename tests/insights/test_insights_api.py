@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from bot.insights.events import subject_of
-from tests.conftest import add_staff
+from tests.conftest import add_staff, gateway_settings
 from tests.insights.conftest import METRICS_TOKEN
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]
@@ -99,3 +99,18 @@ def test_export_and_erase_one_subject(insights_gateway, rasa_stack) -> None:
     assert store.erase_subject(subject) == len(held)
     assert store.export_subject(subject) == []
     assert not store.query("SELECT 1 FROM conversations WHERE id = ?", (conversation["conversation_id"],))
+
+
+
+@pytest.mark.parametrize(("client", "status"), [(("203.0.113.9", 40000), 403), (("127.0.0.1", 40000), 200)])
+def test_without_a_metrics_token_only_loopback_clients_may_scrape(rasa_stack, redis_url: str, tmp_path,
+                                                                   client, status) -> None:
+    from fastapi.testclient import TestClient
+
+    from bot.app import create_app
+
+    app = create_app(gateway_settings(rasa_stack, insights_db=tmp_path / "insights.sqlite3"), redis_url)
+    with TestClient(app, client=client) as scraper:
+        response = scraper.get("/metrics")
+    assert response.status_code == status
+    assert "loopback" in response.json()["error"]["message"] if status == 403 else "shopassist_" in response.text
