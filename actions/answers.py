@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 
 from actions import buttons, pending, runtime
 from actions.base import ShopAction
@@ -25,7 +26,11 @@ def _article_buttons(turn: Turn, hits: list[tuple[str, str]]) -> list[dict[str, 
 
 async def answer_question(turn: Turn, text: str, category: str | None = None) -> None:
     kb = await runtime.knowledge_base()
+    started = time.perf_counter()
     result = await asyncio.to_thread(kb.search, text, turn.language, category)
+    turn.report("kb_question", lang=turn.language, decision=result.decision,
+                article_id=result.results[0].id if result.decision == "answer" else None,
+                search_ms=(time.perf_counter() - started) * 1000)
     if result.decision == "answer":
         hit = result.results[0]
         others = [h.id for h in result.ranked if h.id != hit.id][:ALTERNATIVES]

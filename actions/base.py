@@ -9,6 +9,7 @@ a failing dependency is told to the shopper plainly and logged with the conversa
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
@@ -46,6 +47,7 @@ class ShopAction(Action):
         from actions import runtime
 
         runtime.warm_up_soon()
+        started = time.perf_counter()
         turn = Turn.from_tracker(tracker)
         misses_before = int(tracker.get_slot("misses") or 0)
         handler: ShopAction = self._claimed_by_pending(turn) or self
@@ -60,6 +62,7 @@ class ShopAction(Action):
         except Exception as exc:  # noqa: BLE001 - the shopper must get an answer whatever failed
             turn.messages.clear()
             _tell_failure(turn, exc)
+        turn.report("insight", event="action_timing", ms=(time.perf_counter() - started) * 1000)
         events = turn.flush(dispatcher)
         if not any(e["name"] == "misses" for e in events):
             events.append(SlotSet("misses", misses_before))

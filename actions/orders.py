@@ -49,6 +49,12 @@ async def find_order(turn: Turn, intent: str, states: tuple[str, ...] = ()) -> O
         return None
     order_id = turn.order_id()
     shop = runtime.shop()
+    if order_id is None and not turn.personalised:  # no order history without consent: ask for the number
+        turn.set("pending", f"order_number:{intent}")
+        turn.say("Which order is it about? Please type the order number (like ORD-100123).",
+                 "어떤 주문인가요? 주문번호(예: ORD-100123)를 입력해 주세요.")
+        turn.missed = False
+        return None
     if order_id is None:
         orders = await shop.orders(turn.customer_id, limit=10)
         candidates = [o for o in orders if not states or o.status in states][:RECENT_CHOICES]

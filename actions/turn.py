@@ -56,6 +56,7 @@ class Turn:
     missed: bool | None = None
     skill: str = "general"
     customer_cache: list[Customer | None] = field(default_factory=list)
+    signals: list[dict[str, Any]] = field(default_factory=list)  # facts for the gateway (actions/signals.py)
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Turn:
@@ -74,6 +75,13 @@ class Turn:
     def customer_id(self) -> str | None:
         value = self.metadata.get("customer_id")
         return str(value) if value else None
+
+    @property
+    def personalised(self) -> bool:
+        """Whether the shopper allows their profile and order history to be used (the gateway sends the
+        consent it allows in the metadata; absent means not given: docs/privacy.md)."""
+        consent = self.metadata.get("consent")
+        return isinstance(consent, dict) and consent.get("personalisation") is True
 
     def slot(self, name: str) -> Any:
         return self.slots[name] if name in self.slots else self.tracker.get_slot(name)
@@ -100,7 +108,10 @@ class Turn:
         return order_id_in(self.entity("order_id") or "") or order_id_in(self.text)
 
     async def customer(self) -> Customer | None:
-        """The verified customer (the gateway only passes a customer_id it has verified)."""
+        """The verified customer's profile (the gateway only passes a customer_id it has verified);
+        None without personalisation consent."""
+        if not self.personalised:
+            return None
         if not self.customer_cache:
             from actions import runtime
 
@@ -127,7 +138,15 @@ class Turn:
         if order_id:
             self.order = await self.own_order(order_id) or self.order
 
+    def report(self, kind: str, **fields: Any) -> None:
+        """A fact about this turn for the gateway's observers (insights, the editors' inbox), not the shopper."""
+        self.signals.append({"kind": kind, **fields})
+
     def flush(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+        from actions.signals import emit
+
         for message in self.messages:
             dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+        for signal in self.signals:
+            emit(dispatcher, **signal)
         return [SlotSet(name, value) for name, value in self.slots.items()]

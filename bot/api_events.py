@@ -98,11 +98,13 @@ async def post_events(body: EventBatch, request: Request) -> dict:
         except Dropped as exc:
             dropped.append({"index": index, "reason": str(exc)})
     outcome = None
+    consented = (await services.consent.for_visitor(visitor_id, conversation))["proactive"]
     if conversation is not None:
         await proactive.visitors.link(visitor_id, conversation.id, locale=conversation.language,
                                       customer_id=conversation.customer_id)
-        outcome = await proactive.on_link(visitor_id, conversation.id, conversation.customer_id)
-    batch_outcome = await proactive.on_events(visitor_id, conversation.id if conversation else None, events)
+        outcome = await proactive.on_link(visitor_id, conversation.id, conversation.customer_id, consented=consented)
+    batch_outcome = await proactive.on_events(visitor_id, conversation.id if conversation else None, events,
+                                              consented=consented)
     if batch_outcome.rule_id is not None:
         outcome = batch_outcome
     return {"accepted": len(events), "dropped": dropped, "prompt": outcome.to_api() if outcome else None}
@@ -121,6 +123,9 @@ async def post_shop_events(body: ShopEventBatch, request: Request) -> dict:
             event, customer_id, segment = shop_event(raw, now, settings.proactive_max_event_age_s)
         except Dropped as exc:
             results.append({"index": index, "status": "dropped", "reason": str(exc)})
+            continue
+        if not (await services.consent.for_customer(customer_id))["proactive"]:
+            results.append({"index": index, "status": "no_consent"})  # docs/privacy.md
             continue
         status = await services.proactive.on_shop_event(customer_id, segment, event)
         results.append({"index": index, "status": status})

@@ -18,11 +18,25 @@ class Page(Strict):
     type: PageType = "other"
 
 
+class ConsentChoice(Strict):
+    """Consents as the shopper chose them under one version of the privacy notice; omitted ones keep
+    their current value, and a consent never given counts as refused."""
+
+    notice_version: str = Field(pattern=r"^[A-Za-z0-9._-]{1,32}$")
+    personalisation: bool | None = None
+    proactive: bool | None = None
+
+    def choices(self) -> dict[str, bool]:
+        return {name: value for name in ("personalisation", "proactive")
+                if (value := getattr(self, name)) is not None}
+
+
 class CreateConversation(Strict):
     locale: Literal["en", "ko"]
     customer_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$")
     user_hash: str | None = Field(None, pattern=r"^[0-9a-fA-F]{64}$")
     page: Page | None = None
+    consent: ConsentChoice | None = None
 
 
 class ShopperMessage(Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -41,6 +42,10 @@ async def create_conversation(body: CreateConversation, request: Request) -> JSO
         locale=body.locale, customer_id=body.customer_id,
         page=body.page.model_dump() if body.page else None,
     )
+    if body.consent is not None:
+        await services.consent.record_for_conversation(conversation, body.consent.choices(),
+                                                       body.consent.notice_version, time.time())
+    await services.insights.conversation_started(conversation)
     log.info("conversation created", extra={"conversation_id": conversation.id, "locale": body.locale,
                                              "identified": body.customer_id is not None})
     return JSONResponse({"conversation_id": conversation.id, "token": token}, status_code=201)

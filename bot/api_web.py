@@ -29,7 +29,7 @@ SECURITY_HEADERS = {
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Mount the front ends and add the security middleware (CORS outermost)."""
-    for name in ("widget", "agent", "demo"):
+    for name in ("widget", "agent", "demo", "insights"):
         app.mount(f"/{name}", StaticFiles(directory=WEB_DIR / name, html=True), name=name)
 
     @app.get("/", include_in_schema=False)

@@ -12,6 +12,7 @@ Protocol (JSON text frames; tokens travel in the first frame, never in the URL, 
           acknowledged client_msg_id is answered from what was stored, never processed twice
   client: {"type": "typing", "on": bool} -> the other side gets {"type": "typing", "sender", "name"?, "on"}
   server closes with 4000 + the HTTP status of a failed auth (4401, 4403, 4404, 4409, 4429).
+  server: when the conversation is erased, a system message with event "erased", then close 4410.
 
 Fan-out across gateway instances needs no registry: the transcript is a Redis Stream, so
 each connection follows it with XREAD BLOCK wherever the message was written; typing
@@ -90,7 +91,7 @@ async def live(ws: WebSocket) -> None:
         await ws.close(code=4000 + error.status, reason=error.code)
         return
     followers = [asyncio.create_task(_follow_transcript(services, peer.conversation_id, after, send)),
-                 asyncio.create_task(_follow_typing(services, peer, send))]
+                 asyncio.create_task(_follow_typing(services, peer, send, ws))]
     try:
         await _receive(ws, services, peer, send)
     except WebSocketDisconnect:
@@ -251,7 +252,9 @@ async def _follow_transcript(services: Services, conversation_id: str, after: st
             await asyncio.sleep(_RETRY_S)
 
 
-async def _follow_typing(services: Services, peer: Peer, send: Send) -> None:
+async def _follow_typing(services: Services, peer: Peer, send: Send, ws: WebSocket) -> None:
+    """Typing indicators, and the one control signal on the same channel: the conversation was erased
+    (bot/privacy/erase.py), so the shopper is told and the socket closed."""
     channel = GatewayKeys(services.settings.key_prefix).typing(peer.conversation_id)
     while True:
         pubsub = services.redis.pubsub()
@@ -262,6 +265,11 @@ async def _follow_typing(services: Services, peer: Peer, send: Send) -> None:
                 if event is None:
                     continue
                 signal = json.loads(event["data"])
+                if signal.get("event") == "erased":
+                    await send({"type": "message", "message": {"id": "", "sender": "system", "text": signal["text"],
+                                                               "ts": time.time(), "event": "erased"}})
+                    await ws.close(code=4410, reason="erased")
+                    return
                 if signal.get("sender") != peer.sender:
                     await send({"type": "typing", **signal})
         except RedisError as exc:

@@ -13,8 +13,20 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import handoff
-from bot import api_agent, api_agent_kb, api_events, api_health, api_shopper, api_web, api_ws
+from bot import (
+    api_agent,
+    api_agent_kb,
+    api_consent,
+    api_events,
+    api_health,
+    api_insights,
+    api_privacy,
+    api_shopper,
+    api_web,
+    api_ws,
+)
 from bot.errors import ApiError, ComponentUnavailable, TooLarge
+from bot.insights.kinds import REJECTED
 from bot.services import open_services
 from bot.settings import Settings
 
@@ -50,6 +62,9 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
     app.include_router(api_agent_kb.router)
     app.include_router(api_ws.router)
     app.include_router(api_events.router)
+    app.include_router(api_consent.router)
+    app.include_router(api_privacy.router)
+    app.include_router(api_insights.router)
     _install_error_handlers(app)
 
     @app.middleware("http")
@@ -57,6 +72,7 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
             error = TooLarge(f"request body over {MAX_BODY_BYTES} bytes")
+            await _count_rejected(request, error.status, error.code)
             return _error(error.status, error.code, error.message)
         return await call_next(request)
 
@@ -66,7 +82,8 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        await _count_rejected(request, exc.status, exc.code)
         return _error(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RedisConnectionError)
@@ -80,23 +97,34 @@ def _install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(error_type, _handoff_handler(status, code))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         if any(e["type"] == "json_invalid" for e in errors):
+            await _count_rejected(request, 400, "malformed_json")
             return _error(400, "malformed_json", "the request body is not valid JSON")
+        await _count_rejected(request, 422, "invalid")
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in errors
         )
         return _error(422, "invalid", problems)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        await _count_rejected(request, exc.status_code, code)
         return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
 
+async def _count_rejected(request: Request, status: int, code: str) -> None:
+    """Rejected inputs by error code, for /metrics (nothing of the request itself is kept)."""
+    services = getattr(request.app.state, "services", None)
+    if services is not None and 400 <= status < 500:
+        await services.insights.log.record(REJECTED, None, code=code, status=status)
+
+
 def _handoff_handler(status: int, code: str):  # type: ignore[no-untyped-def]
-    async def handle(_: Request, exc: Exception) -> JSONResponse:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        await _count_rejected(request, status, code)
         return _error(status, code, str(exc))
 
     return handle

@@ -110,11 +110,39 @@ def _staff_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.insights.period import Period
+    from bot.insights.report import build
+    from bot.insights.store import InsightsStore
+
+    try:
+        period = Period.parse(args.start, args.end, args.lang, args.segment, settings.insights_max_days)
+    except ValueError as exc:
+        print(f"shopassist: {exc}", file=sys.stderr)
+        return 2
+    if not settings.insights_path.exists():
+        print(f"shopassist: no insights store at {settings.insights_path}; the gateway creates it", file=sys.stderr)
+        return 1
+    store = InsightsStore(settings.insights_path)
+    try:
+        text = build(store, period, args.format)
+    finally:
+        store.close()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    from bot.privacy import cli as privacy_cli
     from bot.proactive import cli as proactive_cli
     from kb_index import cli as kb_cli
 
@@ -143,7 +171,16 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         add_member = group.add_parser("add", help=f"create a {role} and print its bearer token once")
         add_member.add_argument("name")
         add_member.set_defaults(handler=_staff_add, role=role)
+    report = sub.add_parser("report", help="the support dashboard's figures for a period, as CSV or HTML")
+    report.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (UTC)")
+    report.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD (UTC), inclusive")
+    report.add_argument("--format", choices=("html", "csv"), default="html")
+    report.add_argument("--lang", choices=("en", "ko"), help="only conversations in this language")
+    report.add_argument("--segment", help="only this segment (new, regular, vip, churn_risk, anonymous, unknown)")
+    report.add_argument("--out", help="write to this file instead of stdout")
+    report.set_defaults(handler=_report)
     proactive_cli.register(sub, settings)
+    privacy_cli.register(sub)
     kb_cli.register(sub, source_dir=settings.kb_source_dir, index_dir=settings.kb_index_dir,
                     model=settings.embedding_model or None)
     return parser

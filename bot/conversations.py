@@ -76,6 +76,9 @@ class ConversationStore:
             "created": repr(conversation.created), "page": json.dumps(conversation.page),
             "token_hash": _token_hash(token),
         }
+        if customer_id:  # indexed first and without TTL, so export and erasure find every conversation
+            await self._redis.zadd(self._keys.customer_conversations(customer_id),
+                                   {conversation.id: conversation.created})
         key = self._keys.conversation(conversation.id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=mapping)

@@ -13,7 +13,11 @@ import httpx
 from redis.asyncio import Redis
 
 from bot.conversations import ConversationStore
+from bot.insights.observer import TurnInsights
+from bot.insights.runtime import Insights, open_insights
 from bot.keys import GatewayKeys
+from bot.privacy.consent import ConsentPolicy, ConsentStore
+from bot.privacy.retention import RetentionSweeper, policy_from
 from bot.proactive.build import proactive_prompts
 from bot.proactive.prompts import ProactivePrompts
 from bot.rasa_client import RasaClient
@@ -41,6 +45,8 @@ class Services:
     queue: HandoffQueue
     proactive: ProactivePrompts
     staff: StaffRegistry
+    consent: ConsentStore
+    insights: Insights
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -59,12 +65,16 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
                       settings.actions_url, settings.turn_timeout_s)
     limiter = RateLimiter(redis, keys)
     queue = HandoffQueue(redis, settings.key_prefix, lease_s=settings.agent_lease_s,
-                         max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s)
+                         max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s,
+                         retention_s=settings.retention_tickets_days * 86400)
     relay = HandoffRelay(queue, store, redis, keys, rasa)
     proactive = proactive_prompts(settings, redis, store, rasa, queue)
+    consent = ConsentStore(redis, keys, ConsentPolicy(settings.consent_required, settings.privacy_notice_version),
+                           ttl_s=settings.conversation_ttl_days * 86400)
     turns = ShopperTurns(redis, keys, store, rasa, limiter, queue, TurnLimits(
         max_chars=settings.max_message_chars, turn_timeout_s=settings.turn_timeout_s,
-        messages_per_minute=settings.messages_per_minute), cart_of=proactive.visitors.cart_of)
+        messages_per_minute=settings.messages_per_minute), cart_of=proactive.visitors.cart_of,
+        consent_of=consent.for_conversation)
     kb = KnowledgeBase(settings.kb_index_dir, settings.embedding_model or None)
     try:
         await asyncio.to_thread(kb.warm_up)
@@ -72,8 +82,17 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         log.warning("knowledge base not loaded: %s", exc)
     relay.start()
     try:
-        yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
-                       StaffRegistry(redis, settings.key_prefix))
+        async with open_insights(settings, redis, queue, store) as insights:
+            turns.observers.append(TurnInsights(insights.log))
+            proactive.insights = insights.log
+            sweeper = RetentionSweeper(redis, settings.key_prefix, policy_from(settings), queue, insights.store,
+                                       every_s=settings.retention_sweep_s)
+            sweeper.start()
+            try:
+                yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
+                               StaffRegistry(redis, settings.key_prefix), consent, insights=insights)
+            finally:
+                await sweeper.stop()
     finally:
         await relay.stop()
         await http.aclose()

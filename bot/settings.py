@@ -8,6 +8,7 @@ operator fixes a broken configuration in one go instead of one restart per mista
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -98,6 +99,36 @@ class Settings(BaseSettings):
     proactive_session_gap_s: float = Field(1800.0, gt=0, description="Inactivity that starts a new visitor session.")
     proactive_visitor_ttl_days: int = Field(30, ge=1, description="Visitor records untouched this long expire.")
 
+    # --- privacy (docs/privacy.md) ----------------------------------------------------------
+    consent_required: tuple[Literal["personalisation", "proactive"], ...] = Field(
+        (), description='Consents the widget asks for (JSON list, e.g. ["personalisation","proactive"]); '
+                        "a required consent not given (or absent) is treated as refused.")
+    privacy_notice_version: str = Field(
+        "1", pattern=r"^[A-Za-z0-9._-]{1,32}$",
+        description="Version of the privacy notice; consent given to an older one is asked for again.")
+    privacy_notice_url: dict[str, str] = Field(
+        {}, description='Link to the privacy notice per language (JSON, e.g. {"en": "https://shop.example/privacy"}).')
+    privacy_notice_text: dict[str, str] = Field(
+        {"en": "We use this chat to help you with your orders. Read how we handle your data in our privacy notice.",
+         "ko": "이 채팅은 주문 관련 상담에 사용됩니다. 개인정보 처리 방침에서 데이터 처리 방법을 확인하세요."},
+        description="Short privacy notice shown in the widget, per language (JSON object).")
+    retention_transcripts_days: int = Field(
+        90, ge=1, description="Conversations, transcripts and Rasa trackers idle this long are deleted by the sweeper.")
+    retention_events_days: int = Field(400, ge=1, description="Insights events older than this are deleted.")
+    retention_tickets_days: int = Field(
+        7, ge=1, description="Closed handoff tickets and their audit entries older than this are deleted.")
+    retention_misses_days: int = Field(90, ge=1, description="Editors' miss inbox entries older than this are deleted.")
+    retention_feedback_days: int = Field(400, ge=1, description="CSAT/NPS answers older than this are deleted.")
+    retention_sweep_s: float = Field(3600.0, gt=0, description="How often the retention sweeper runs.")
+
+    # --- insights (support dashboard, /metrics, reports) ---------------------------------
+    insights_db: Path | None = Field(
+        None, description="SQLite file the dashboard and reports read (WAL). Empty: var/insights.sqlite3.")
+    insights_max_days: int = Field(
+        366, ge=1, le=3660, description="Longest period one dashboard query or report may span.")
+    metrics_token: SecretStr = Field(
+        SecretStr(""), description="Bearer token for /metrics. Empty: /metrics answers loopback clients only.")
+
     rasa_env: Path = Field(REPO_ROOT / ".venv-rasa", description="Virtualenv with Rasa (Python 3.10).")
     log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")
 
@@ -122,6 +153,10 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def insights_path(self) -> Path:
+        return self.insights_db or self.var_dir / "insights.sqlite3"
 
     def require_secrets(self) -> None:
         """Serving without these would leave Rasa's API or identity checks open."""

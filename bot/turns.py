@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 
 from bot import language
 from bot.conversations import Conversation, ConversationStore
-from bot.errors import Conflict, Invalid, TooLarge
+from bot.errors import Conflict, Invalid, NotFound, TooLarge
 from bot.keys import GatewayKeys
 from bot.rasa_client import RasaClient, bot_message
 from bot.ratelimit import RateLimiter
@@ -56,7 +56,8 @@ def clean_text(text: str, max_chars: int) -> str:
 class ShopperTurns:
     def __init__(self, redis: Redis, keys: GatewayKeys, store: ConversationStore, rasa: RasaClient,
                  limiter: RateLimiter, queue: HandoffQueue, limits: TurnLimits,
-                 cart_of: Callable[[str], Awaitable[dict[str, float] | None]]) -> None:
+                 cart_of: Callable[[str], Awaitable[dict[str, float] | None]],
+                 consent_of: Callable[[Conversation], Awaitable[dict[str, bool]]]) -> None:
         self._redis = redis
         self._keys = keys
         self._store = store
@@ -64,6 +65,7 @@ class ShopperTurns:
         self._limiter = limiter
         self._queue = queue
         self._cart_of = cart_of  # the widget's cart events, so an escalation's context has the cart
+        self._consent_of = consent_of  # what the actions may use (profile, order history): docs/privacy.md
         self._limits = limits
         self.observers: list[TurnObserver] = []  # told about every turn the bot answered, with its signals
 
@@ -79,6 +81,8 @@ class ShopperTurns:
             return await self._stored_answer(dedup_key)
         try:
             async with self._turn_lock(conversation.id):
+                if not await self._redis.exists(self._keys.conversation(conversation.id)):
+                    raise NotFound("this conversation has ended")  # erased while this turn waited
                 result = await self._run(conversation, text, client_msg_id)
         except BaseException:
             if dedup_key:
@@ -108,12 +112,17 @@ class ShopperTurns:
                                                      "language": language_now})
         metadata: dict[str, Any] = {"locale": conversation.locale, "language": language_now,
                                     "customer_id": conversation.customer_id, "page": conversation.page}
+        metadata["consent"] = await self._consent_of(conversation)
         cart = await self._cart_of(conversation.id)
         if cart is not None:
             metadata["cart"] = cart
+        sent = time.time()
         replies, signals = split_replies(await self._rasa.send(conversation.id, text, metadata))
+        rasa_ms = (time.time() - sent) * 1000
         bot_messages = [bot_message(reply) for reply in replies if reply.get("text")]
         stored = await self._store.append(conversation.id, [shopper_message, *bot_messages])
+        signals.append({"kind": "timing", "lang": language_now, "rasa_ms": rasa_ms,
+                        "gateway_ms": (time.time() - received) * 1000})
         await notify(self.observers, conversation, text, signals)
         log.info("turn", extra={"conversation_id": conversation.id, "replies": len(bot_messages),
                                 "latency_ms": round((time.time() - received) * 1000, 1)})
@@ -127,12 +136,13 @@ class ShopperTurns:
             raise Conflict("a message with this client_msg_id is still being processed; retry shortly")
         return json.loads(stored)
 
-    def _turn_lock(self, conversation_id: str) -> _TurnLock:
-        return _TurnLock(self._redis, self._keys.turn_lock(conversation_id), self._limits.turn_timeout_s)
+    def _turn_lock(self, conversation_id: str) -> TurnLock:
+        return TurnLock(self._redis, self._keys.turn_lock(conversation_id), self._limits.turn_timeout_s)
 
 
-class _TurnLock:
-    """Serialises turns of one conversation across gateway instances, so replies stay in order."""
+class TurnLock:
+    """Serialises turns of one conversation across gateway instances, so replies stay in order
+    (and lets an erasure wait for a turn in flight: bot/privacy/erase.py)."""
 
     def __init__(self, redis: Redis, key: str, timeout_s: float) -> None:
         self._redis = redis

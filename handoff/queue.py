@@ -298,6 +298,32 @@ class HandoffQueue:
         return await self._close("resolved", ticket_id, agent_id, lease_token, code, note, facts or {},
                                  idempotency_key)
 
+    async def purge(self, conversation_id: str) -> list[str]:
+        """Erase every trace of a conversation (tickets, contexts, audit events, stored replies that name it);
+        returns the ticket ids removed. For data-subject erasure: nothing is announced."""
+        k = self.keys
+        conversation_id = validate.conversation_id(conversation_id)
+        reply = await self._call(
+            "purge", [k.tickets, k.contexts, k.waiting, k.deadlines, k.owners, k.load, k.dead, k.closed, k.events],
+            [conversation_id, 500],
+        )
+        ticket_ids = [_text(v) for v in reply[:-2]]
+        names = [conversation_id, *ticket_ids]
+        with redis_boundary():
+            async for key in self._redis.scan_iter(match=k.idempotency("*", "*"), count=500):
+                value = await self._redis.get(key)
+                if any(name in _text(key) or (value and name in _text(value)) for name in names):
+                    await self._redis.delete(key)
+        return ticket_ids
+
+    async def prune(self, before: float, now: float | None = None, limit: int = 1000) -> tuple[int, int]:
+        """Retention: forget tickets closed before ``before`` and audit events older than it.
+        Returns (tickets pruned, events trimmed)."""
+        k = self.keys
+        pruned, trimmed = await self._call("prune", [k.tickets, k.contexts, k.owners, k.closed, k.events],
+                                           [self.clock() if now is None else now, before, limit])
+        return int(pruned), int(trimmed)
+
     async def get(self, ticket_id: str) -> Ticket:
         return self._ticket(await self._record(validate.ticket_id(ticket_id)))
 

@@ -98,7 +98,8 @@ def rasa_stack(trained_model: Path, kb_index_dir: Path, redis_url: str, key_pref
     actions_url = f"http://127.0.0.1:{actions_port}"
     env = dict(os.environ, SHOPASSIST_REDIS_URL=redis_url, SHOPASSIST_KEY_PREFIX=key_prefix,
                SHOPASSIST_KB_INDEX_DIR=str(kb_index_dir), SHOPASSIST_RASA_TOKEN=token,
-               SHOPASSIST_IDENTITY_SECRET="test-identity-secret-0123456789")
+               SHOPASSIST_IDENTITY_SECRET="test-identity-secret-0123456789",
+               SHOPASSIST_INSIGHTS_DB=str(run_dir / "insights.sqlite3"))
     endpoints, credentials = rasa_files.write(run_dir, redis_url=redis_url, actions_url=actions_url,
                                               key_prefix=key_prefix)
     actions_log, rasa_log = run_dir / "actions.log", run_dir / "rasa.log"
@@ -140,7 +141,7 @@ def gateway_settings(stack: RasaStack, **overrides: object) -> Settings:
     values: dict[str, object] = dict(
         key_prefix=stack.env["SHOPASSIST_KEY_PREFIX"], rasa_url=stack.rasa_url, actions_url=stack.actions_url,
         rasa_token=stack.token, identity_secret=stack.env["SHOPASSIST_IDENTITY_SECRET"],
-        kb_index_dir=Path(stack.env["SHOPASSIST_KB_INDEX_DIR"]),
+        kb_index_dir=Path(stack.env["SHOPASSIST_KB_INDEX_DIR"]), insights_db=Path(stack.env["SHOPASSIST_INSIGHTS_DB"]),
         conversations_per_minute=100_000, messages_per_minute=100_000,  # limits have their own tests
     )
     values.update(overrides)

@@ -57,7 +57,7 @@ async def build(turn: Turn, decision: Decision, extra: dict[str, Any] | None = N
     profile: dict[str, Any] | None = None
     orders: list[dict[str, Any]] = []
     notes: list[str] = []
-    if turn.customer_id:
+    if turn.customer_id and turn.personalised:  # without consent: only what the shopper said in the chat
         from actions import runtime
         from actions.shop import ShopUnavailable
 

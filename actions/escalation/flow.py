@@ -33,10 +33,12 @@ async def after_turn(turn: Turn, misses: int) -> None:
         try:
             customer = await turn.customer()
             segment = customer.segment if customer else None
+            if segment:
+                turn.report("insight", event="segment", segment=segment)
         except ShopUnavailable as exc:
             log.warning("segment unknown: %s", exc, extra={"conversation_id": turn.conversation_id})
     raised_before = False
-    if turn.customer_id and turn.intent in ORDER_PROBLEM_INTENTS:
+    if turn.customer_id and turn.personalised and turn.intent in ORDER_PROBLEM_INTENTS:
         config = runtime.settings()
         raised_before = await history.raised_before(
             runtime.redis(), config.key_prefix, turn.customer_id, turn.intent,

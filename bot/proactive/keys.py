@@ -47,3 +47,7 @@ class ProactiveKeys:
     def deliveries(self, rule_id: str, day: str) -> str:
         """List of 'conversation_id message_id' of prompts shown, to measure replies."""
         return f"{self.prefix}:pstats:{rule_id}:{day}:deliveries"
+
+    def report_pattern(self) -> str:
+        """SCAN pattern of every report set and list (erasure drops a visitor's entries)."""
+        return f"{self.prefix}:pstats:*"

@@ -17,6 +17,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.conversations import Message
+from bot.insights import kinds as insight_kinds
+from bot.insights.events import EventLog
 from bot.proactive import engine
 from bot.proactive.delivery import Delivery, Prompt
 from bot.proactive.keys import ProactiveKeys
@@ -61,18 +63,24 @@ class ProactivePrompts:
         self._holdout_share = holdout_share
         self._typing_s = typing_s
         self.clock = clock
+        self.insights: EventLog | None = None  # set by the gateway: shown / suppressed counts
 
     async def on_events(self, visitor_id: str, conversation_id: str | None,
-                        events: list[engine.Event]) -> Outcome:
+                        events: list[engine.Event], *, consented: bool = True) -> Outcome:
+        """Without proactive consent (docs/privacy.md) the events still update the visitor, but nothing fires."""
         outcome = Outcome()
         for event in events:
-            result = await self._on_event(visitor_id, conversation_id, event, fire=outcome.rule_id is None)
+            fire = consented and outcome.rule_id is None
+            result = await self._on_event(visitor_id, conversation_id, event, fire=fire)
             if result.rule_id is not None:
                 outcome = result
         return outcome
 
-    async def on_link(self, visitor_id: str, conversation_id: str, customer_id: str | None) -> Outcome:
+    async def on_link(self, visitor_id: str, conversation_id: str, customer_id: str | None, *,
+                      consented: bool = True) -> Outcome:
         """A conversation exists now: deliver the waiting prompt and the customer's shop events."""
+        if not consented:
+            return Outcome()
         prompt = await self._delivery.take_pending(visitor_id)
         if prompt is not None:
             messages = await self._delivery.deliver_or_hold(visitor_id, conversation_id, prompt)
@@ -130,20 +138,33 @@ class ProactivePrompts:
         if not fire:
             return Outcome()
         candidates = engine.matching(self.rules.get(), event, visitor, now)
-        if not candidates or await self._delivery.silenced(visitor_id, conversation_id):
+        if not candidates:
             return Outcome()
+        if await self._delivery.silenced(visitor_id, conversation_id):
+            await self._suppressed(conversation_id, candidates[0].id, "silenced")
+            return Outcome()
+        refusals = []
         for rule in candidates:
             refusal = await self._ledger.try_fire(visitor_id, rule, session, now)
             if refusal is not None:
                 log.debug("proactive rule refused", extra={"rule": rule.id, "reason": refusal})
+                refusals.append(refusal)
                 continue
             return await self._fire(visitor_id, conversation_id, rule, event, now)
+        await self._suppressed(conversation_id, candidates[0].id, str(refusals[0]))
         return Outcome()
+
+    async def _suppressed(self, conversation_id: str | None, rule_id: str, reason: str) -> None:
+        """A rule matched but no prompt was shown (silenced, over a limit, or held out)."""
+        if self.insights is not None:
+            await self.insights.record(insight_kinds.PROACTIVE_SUPPRESSED, conversation_id, rule=rule_id,
+                                       reason=reason[:40])
 
     async def _fire(self, visitor_id: str, conversation_id: str | None, rule: Rule, event: engine.Event,
                     now: float) -> Outcome:
         if held_out(visitor_id, rule.id, self._holdout_share):
             await self._measurements.exposed(visitor_id, rule.id, "holdout", now)
+            await self._suppressed(conversation_id, rule.id, "holdout")
             return Outcome(rule.id, held_out=True)  # ends the batch, as a shown prompt would
         await self._measurements.exposed(visitor_id, rule.id, "shown", now)
         entities: dict[str, Any] = dict(rule.entities)
@@ -157,6 +178,8 @@ class ProactivePrompts:
     async def _delivered(self, rule_id: str, conversation_id: str, messages: list[Message]) -> None:
         if messages:
             await self._measurements.delivered(rule_id, conversation_id, messages[-1].id, self.clock())
+            if self.insights is not None:
+                await self.insights.record(insight_kinds.PROACTIVE_SHOWN, conversation_id, rule=rule_id)
 
 
 def _dump_event(event: engine.Event) -> str:

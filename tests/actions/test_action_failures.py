@@ -17,6 +17,7 @@ from actions.contact import contact_in
 from actions.feedback import sampled_for_nps
 from actions.orders import ActionOrderStatus
 from actions.shop import ShopUnavailable
+from actions.signals import SIGNAL_KEY
 from actions.turn import order_id_in
 
 
@@ -45,7 +46,8 @@ class DownShop:
 async def run(action: Any, track: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, track, {})
-    return dispatcher.messages, events
+    # what the shopper sees: turn signals (actions/signals.py) ride along for the gateway only
+    return [m for m in dispatcher.messages if SIGNAL_KEY not in (m.get("custom") or {})], events
 
 
 async def test_shop_down_is_told_plainly_and_logged(monkeypatch: pytest.MonkeyPatch,

@@ -22,7 +22,7 @@ session_loop = pytest.mark.asyncio(loop_scope="session")
 
 def test_every_script_header_names_its_keys_and_args() -> None:
     assert set(sources()) == {"enqueue", "claim", "heartbeat", "release", "transfer", "close", "cancel",
-                              "expire", "add_agent", "remove_agent"}
+                              "expire", "add_agent", "remove_agent", "purge", "prune"}
     for source in sources().values():
         header = "\n".join(line for line in source.text.splitlines() if line.startswith("--"))
         body = "\n".join(line for line in source.text.splitlines() if not line.startswith("--"))

@@ -49,7 +49,9 @@ def keys(key_prefix: str) -> ProactiveKeys:
 @pytest.fixture(scope="session")
 def offline_gateway(redis_url: str, key_prefix: str, tmp_path_factory: pytest.TempPathFactory
                     ) -> Iterator[httpx.Client]:
-    """The real gateway with nothing listening where Rasa should be: enough for bad input."""
+    """The real gateway with nothing listening where Rasa should be: enough for bad input.  It lives for
+    the whole session, so it writes under its own prefix: its handoff relay, which cannot reach Rasa,
+    must not win the shared queue's events (a resolve would then never ask the shopper for a rating)."""
     from fastapi.testclient import TestClient
 
     from bot.app import create_app
@@ -58,7 +60,7 @@ def offline_gateway(redis_url: str, key_prefix: str, tmp_path_factory: pytest.Te
 
     dead = f"http://127.0.0.1:{free_port()}"
     settings = load_settings(
-        key_prefix=key_prefix, rasa_url=dead, actions_url=dead, rasa_token="x" * 32,
+        key_prefix=f"{key_prefix}-offline", rasa_url=dead, actions_url=dead, rasa_token="x" * 32,
         identity_secret="test-identity-secret-0123456789", proactive_shop_secret=SHOP_SECRET,
         kb_index_dir=Path(tmp_path_factory.mktemp("no-kb")), proactive_batches_per_minute=5,
     )

@@ -16,12 +16,18 @@
           send: "Send", typingBot: "ShopAssist is typing…", typingAgent: "{n} is typing…",
           queue: "You're number {p} in the queue · about {m} min", agent: "You're chatting with {n}",
           rate: "How did we do?", star: "{n} of 5 stars", thanks: "Thanks for rating!",
-          offline: "Reconnecting…", failed: "Not sent — retrying", unread: "{n} unread" },
+          offline: "Reconnecting…", failed: "Not sent — retrying", unread: "{n} unread",
+          notice: "Privacy notice", consentGo: "Start chatting",
+          personalisation: "Use my profile and order history to help me",
+          proactive: "Show me helpful messages while I shop" },
     ko: { title: "ShopAssist", open: "채팅 상담", close: "채팅 닫기", placeholder: "메시지를 입력하세요…",
           send: "보내기", typingBot: "ShopAssist가 입력 중…", typingAgent: "{n}님이 입력 중…",
           queue: "대기 순번 {p}번 · 약 {m}분", agent: "{n}님과 상담 중", rate: "상담은 어떠셨나요?",
           star: "별 5개 중 {n}개", thanks: "평가해 주셔서 감사합니다!", offline: "다시 연결하는 중…",
-          failed: "전송 안 됨 — 다시 시도 중", unread: "읽지 않은 메시지 {n}개" }
+          failed: "전송 안 됨 — 다시 시도 중", unread: "읽지 않은 메시지 {n}개",
+          notice: "개인정보 처리방침", consentGo: "상담 시작하기",
+          personalisation: "상담에 프로필과 주문 내역을 활용하는 데 동의합니다",
+          proactive: "쇼핑 중 도움말 메시지를 받겠습니다" }
   }[LOCALE];
   function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
   function el(tag, cls, text) {
@@ -59,7 +65,8 @@
   input.placeholder = T.placeholder; input.setAttribute("aria-label", T.placeholder);
   var sendBtn = el("button", "sa-send", T.send); sendBtn.type = "submit";
   form.append(input, sendBtn);
-  panel.append(header, status, log, typing, form);
+  var consentBox = el("form", "sa-consent"); consentBox.hidden = true;
+  panel.append(header, status, consentBox, log, typing, form);
   root.append(panel, launcher);
   document.body.appendChild(root);
 
@@ -73,7 +80,8 @@
   function setOpen(open) {
     panel.hidden = !open; launcher.setAttribute("aria-expanded", String(open));
     root.classList.toggle("sa-open", open);
-    if (open) { unread = 0; showBadge(); markRead(); input.focus(); ensureConversation(); }
+    if (open && consentNeeded()) { askConsent(); }
+    else if (open) { unread = 0; showBadge(); markRead(); input.focus(); ensureConversation(); }
     else launcher.focus();
     state.open = open; save();
   }
@@ -188,6 +196,7 @@
     if (creating) return creating;
     var body = { locale: LOCALE, page: { url: location.href.slice(0, 500), type: pageType() } };
     if (CUSTOMER) { body.customer_id = CUSTOMER; body.user_hash = USER_HASH; }
+    if (consent) body.consent = Object.assign({ notice_version: consent.version }, consent.choices);
     creating = api("/conversations", { method: "POST", body: JSON.stringify(body) }).then(function (d) {
       state.conversation_id = d.conversation_id; state.token = d.token; save();
       creating = null; connect();
@@ -254,7 +263,7 @@
     };
     ws.onclose = function (e) {
       ws = null;
-      if (e.code === 4404 || e.code === 4401) { reset(); return; }
+      if (e.code === 4404 || e.code === 4401 || e.code === 4410) { reset(); return; }  // 4410: erased
       if (!ready) wsFailures += 1;
       root.classList.add("sa-offline");
       setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 15000);
@@ -282,6 +291,49 @@
     var text = input.value.trim();
     if (!text) return;
     input.value = ""; say(text);
+  });
+
+  // --- privacy notice and consent (docs/privacy.md) ------------------------------------------
+  // The shop's notice and the consents it requires come from the gateway; the shopper's choice is
+  // kept here (per notice version) and stored by the gateway with the time and the version.
+  var CONSENT = "shopassist:consent", notice = null;
+  var consent = (function () { try { return JSON.parse(localStorage.getItem(CONSENT)); } catch (e) { return null; } })();
+  fetch(BASE + "/api/v1/privacy/notice?lang=" + LOCALE).then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (d) { notice = d; if (!panel.hidden && consentNeeded()) askConsent(); }, function () {});
+  function consentNeeded() {
+    return !!(notice && notice.required.length && !(consent && consent.version === notice.version));
+  }
+  function askConsent() {
+    consentBox.replaceChildren(el("p", "sa-notice", notice.text));
+    if (notice.url) {
+      var link = el("a", "sa-notice-link", T.notice); link.href = notice.url; link.target = "_blank"; link.rel = "noopener";
+      consentBox.appendChild(link);
+    }
+    notice.required.forEach(function (purpose) {
+      var label = el("label", "sa-consent-option"), box = el("input");
+      box.type = "checkbox"; box.name = purpose;  // never pre-ticked
+      label.append(box, document.createTextNode(" " + T[purpose]));
+      consentBox.appendChild(label);
+    });
+    var go = el("button", "sa-consent-go", T.consentGo); go.type = "submit";
+    consentBox.appendChild(go);
+    consentBox.hidden = false; form.hidden = true; log.hidden = true;
+    go.focus();
+  }
+  consentBox.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var choices = {};
+    notice.required.forEach(function (p) { choices[p] = consentBox.elements[p].checked; });
+    consent = { version: notice.version, choices: choices };
+    localStorage.setItem(CONSENT, JSON.stringify(consent));
+    consentBox.hidden = true; form.hidden = false; log.hidden = false;
+    var change = JSON.stringify(Object.assign({ notice_version: consent.version }, choices));
+    if (state.conversation_id) api("/conversations/" + state.conversation_id + "/consent", { method: "PUT", body: change });
+    if (visitor) {
+      fetch(BASE + "/api/v1/visitors/consent", { method: "PUT", body: change, headers: {
+        "Content-Type": "application/json", Authorization: "Bearer " + visitor.token } }).catch(function () {});
+    }
+    setOpen(true);
   });
 
   // --- behaviour events for the proactive engine (docs/web.md; best effort, never in the way) -----

@@ -1,0 +1,13 @@
+"""The kinds of insights events, in a module of their own so readers (figures, the report) need no Redis."""
+
+# event types written by producers (the handoff queue's own events arrive as "handoff_<type>")
+CONVERSATION_STARTED = "conversation_started"
+TURN = "turn"
+KB_DECISION = "kb_decision"
+ACTION_TIMING = "action_timing"
+SEGMENT = "segment"
+CSAT = "csat"
+NPS = "nps"
+PROACTIVE_SHOWN = "proactive_shown"
+PROACTIVE_SUPPRESSED = "proactive_suppressed"
+REJECTED = "rejected"

@@ -1,0 +1,128 @@
+"""Figure definitions on a hand-made store: each number below is worked out by hand from the events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.insights import figures
+from bot.insights.period import Period
+from bot.insights.store import Event, InsightsStore
+
+DAY = dt.date(2026, 11, 20)
+T0 = dt.datetime(2026, 11, 20, tzinfo=dt.UTC).timestamp()
+_ids = iter(range(1, 10_000))
+
+
+def ev(type_: str, cid: str | None, ts: float, **fields) -> Event:  # type: ignore[no-untyped-def]
+    extra = {k: fields.pop(k) for k in ("lang", "segment", "subject") if k in fields}
+    return Event(f"in:{next(_ids)}-0", T0 + ts, type_, cid, fields, **extra)
+
+
+def started(cid: str, ts: float, lang: str = "en", segment: str | None = "anonymous") -> Event:
+    return ev("conversation_started", cid, ts, lang=lang, segment=segment, page_type="product")
+
+
+def ticket(cid: str, tid: str, ts: float, reasons: list[str], claim_after: float | None,
+           outcome: str | None, reply_after: float | None = None) -> list[Event]:
+    events = [ev("handoff_enqueued", cid, ts, ticket_id=tid, reasons=reasons, priority=50, skill="general")]
+    if claim_after is not None:
+        events.append(ev("handoff_claimed", cid, ts + claim_after, ticket_id=tid))
+    if outcome:
+        closing = {"ticket_id": tid}
+        if reply_after is not None:
+            closing["first_agent_message_ts"] = T0 + ts + reply_after
+        events.append(ev(f"handoff_{outcome}", cid, ts + 100, **closing))
+    return events
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> InsightsStore:
+    store = InsightsStore(tmp_path / "insights.sqlite3")
+    store.add([
+        started("a", 10), started("b", 20, "ko"), started("c", 30, segment=None), started("d", 86399, "ko"),
+        started("late", 86400 + 5),  # the next day: outside a one-day period
+        ev("segment", "c", 31, segment="vip"),
+        ev("turn", "a", 11, lang="en"), ev("turn", "b", 21, lang="ko"), ev("turn", "c", 32, lang="en"),
+        ev("kb_decision", "a", 11, decision="answer", article_id="en-returns-policy"),
+        ev("kb_decision", "b", 21, decision="none", question="Where is  my ***?"),
+        ev("kb_decision", "c", 32, decision="none", question="where is my ***?"),
+        *ticket("b", "T1", 40, ["human_requested", "anger"], claim_after=10, outcome="resolved", reply_after=15),
+        *ticket("c", "T2", 50, ["human_requested"], claim_after=30, outcome="handed_back", reply_after=40),
+        *ticket("d", "T3", 86399, ["payment_issue"], claim_after=None, outcome="cancelled"),
+        ev("csat", "b", 200, score=5), ev("csat", "c", 210, score=2),
+        ev("nps", "b", 201, score=10), ev("nps", "c", 211, score=3), ev("nps", "a", 212, score=8),
+        ev("proactive_shown", "a", 5, rule="product_dwell"), ev("proactive_shown", "d", 86399.5, rule="x"),
+        ev("proactive_suppressed", "b", 19, rule="x", reason="holdout"),
+    ])
+    return store
+
+
+def test_every_figure_of_one_day(store: InsightsStore) -> None:
+    f = figures.compute(store, Period(DAY, DAY))
+    assert f["conversations"] == 4 and f["turns"] == 3
+    assert (f["contained"], f["handed_off"], f["containment"], f["handoff_rate"]) == (1, 3, 0.25, 0.75)
+    assert f["handoffs_by_reason"] == [
+        {"reason": "human_requested", "conversations": 2, "rate": 0.5},
+        {"reason": "anger", "conversations": 1, "rate": 0.25},
+        {"reason": "payment_issue", "conversations": 1, "rate": 0.25}]
+    assert f["outcomes"] == {"resolved": 1, "handed_back": 1, "cancelled": 1, "dead": 0}
+    assert f["wait_s"] == {"n": 2, "p50": 10.0, "p95": 30.0}  # nearest rank of [10, 30]
+    assert f["first_response_s"] == {"n": 2, "p50": 15.0, "p95": 40.0}
+    assert f["csat"] == {"n": 2, "average": 3.5, "distribution": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1}}
+    assert f["nps"] == {"n": 3, "promoters": 1, "detractors": 1, "passives": 1, "score": 0.0}
+    assert f["kb"] == {"answer": 1, "clarify": 0, "none": 2}
+    assert f["top_articles"] == [{"article_id": "en-returns-policy", "count": 1}]
+    # the two misses differ in case and spacing only: one entry per language
+    assert f["top_misses"] == [{"lang": "en", "text": "where is my ***?", "count": 1},
+                               {"lang": "ko", "text": "where is my ***?", "count": 1}]
+    assert f["proactive"] == {"shown": 2, "engaged": 1, "suppressed": 1}  # only "a" wrote after its prompt
+    assert f["trend"] == [{"day": "2026-11-20", "conversations": 4, "handed_off": 3, "containment": 0.25,
+                           "csat_average": 3.5}]
+
+
+def test_filters_pick_conversations_by_language_and_segment(store: InsightsStore) -> None:
+    korean = figures.compute(store, Period(DAY, DAY, lang="ko"))
+    assert korean["conversations"] == 2 and korean["handed_off"] == 2 and korean["csat"]["n"] == 1
+    vip = figures.compute(store, Period(DAY, DAY, segment="vip"))  # "c" learned its segment on its turn
+    assert vip["conversations"] == 1 and vip["outcomes"]["handed_back"] == 1
+    assert figures.compute(store, Period(DAY, DAY, segment="unknown"))["conversations"] == 0
+    two_days = figures.compute(store, Period(DAY, DAY + dt.timedelta(days=1)))
+    assert two_days["conversations"] == 5 and [d["conversations"] for d in two_days["trend"]] == [4, 1]
+
+
+def test_an_event_stored_twice_counts_once(store: InsightsStore) -> None:
+    [(entry_id,)] = store.query("SELECT id FROM events WHERE type = 'conversation_started' AND conversation_id = 'a'")
+    again = Event(entry_id, T0 + 10, "conversation_started", "a", {"page_type": "product"}, lang="en")
+    assert store.add([again]) == 0
+    assert figures.compute(store, Period(DAY, DAY))["conversations"] == 4
+
+
+def test_erasing_a_subject_removes_its_conversations_and_events(tmp_path: Path) -> None:
+    store = InsightsStore(tmp_path / "insights.sqlite3")
+    store.add([ev("conversation_started", "x", 1, lang="en", segment=None, subject="s1", page_type="home"),
+               ev("turn", "x", 2, lang="en"), ev("csat", "x", 3, score=4), started("y", 4)])
+    assert [e["type"] for e in store.export_subject("s1")] == ["conversation_started", "turn", "csat"]
+    assert store.erase_subject("s1") == 3
+    assert store.export_subject("s1") == [] and figures.compute(store, Period(DAY, DAY))["conversations"] == 1
+
+
+@pytest.mark.parametrize(("start", "end", "lang", "segment", "needle"), [
+    ("2026-11-20", "2026-11-19", None, None, "reversed"),
+    ("2025-01-01", "2026-11-20", None, None, "the limit is 366 days"),
+    ("2026-11-20", "2026-13-01", None, None, "YYYY-MM-DD"),
+    ("2026-11-20", "2026-11-20", "de", None, "unknown language"),
+    ("2026-11-20", "2026-11-20", None, "gold", "unknown segment"),
+])
+def test_bad_periods_are_refused_naming_the_problem(start, end, lang, segment, needle) -> None:
+    with pytest.raises(ValueError, match=needle):
+        Period.parse(start, end, lang, segment, max_days=366)
+
+
+def test_percentile_is_nearest_rank() -> None:
+    assert figures.percentile([], 50) is None
+    assert figures.percentile([5.0], 95) == 5.0
+    values = [float(v) for v in range(1, 101)]
+    assert (figures.percentile(values, 50), figures.percentile(values, 95)) == (50.0, 95.0)

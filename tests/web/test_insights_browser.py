@@ -1,0 +1,99 @@
+"""The support dashboard in Debian's chromium (headless) against a real gateway process with its own
+insights store, after a few scripted shoppers (bench/traffic_day.py): a lead signs in, picks filters,
+and the figures, the charts and the Korean labels appear."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect, sync_playwright
+
+from bench.traffic_day import Day, tickets_in
+from bot.staff import StaffRegistry
+from tests.web.servers import gateway_process
+from tests.web.test_browser import CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, in_queue
+
+pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def dashboard_site(rasa_stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    run_dir = tmp_path_factory.mktemp("insights-site")
+    env = {**{k: v for k, v in rasa_stack.env.items() if k.startswith("SHOPASSIST_")},
+           "SHOPASSIST_RASA_URL": rasa_stack.rasa_url, "SHOPASSIST_ACTIONS_URL": rasa_stack.actions_url,
+           "SHOPASSIST_CONVERSATIONS_PER_MINUTE": "10000", "SHOPASSIST_MESSAGES_PER_MINUTE": "10000",
+           "SHOPASSIST_INSIGHTS_DB": str(run_dir / "insights.sqlite3")}
+    with gateway_process(env, run_dir / "gateway.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is missing: `make install` installs it (apt-get install chromium)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_a_lead_sees_the_days_figures_filters_them_and_reads_them_in_korean(
+        dashboard_site, chromium, rasa_stack, redis_url: str, key_prefix: str) -> None:
+    # sync Playwright owns this thread's event loop: Redis set-up runs on a worker thread (in_queue)
+    agents = {lang: in_queue(redis_url, key_prefix, lambda q, _, lang=lang: q.agents.add(
+        f"dash-{lang}-{uuid.uuid4().hex[:6]}", ["general"], [lang], 20))[1] for lang in ("en", "ko")}
+    _, lead = in_queue(redis_url, key_prefix, lambda _, redis: StaffRegistry(redis, key_prefix).add(
+        "lead", f"dash-lead-{uuid.uuid4().hex[:6]}"))
+    with httpx.Client(base_url=dashboard_site, timeout=60) as client:
+        counts = Day(client, identity_secret=rasa_stack.env["SHOPASSIST_IDENTITY_SECRET"], agent_tokens=agents,
+                     ticket_of=tickets_in(redis_url, key_prefix), seed=5).play(5).to_dict()
+    # the figures below are checked against the counts whatever the stack did; the strict run of the
+    # script (no surprises) is tests/insights/test_traffic_day.py
+    korean = sum(n for key, n in counts["by_lang_segment"].items() if key.startswith("ko/"))
+
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []  # script errors (CSP violations included) and failed requests
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "403" not in m.text else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(f"{dashboard_site}/insights/")
+
+    page.locator("#token").fill(agents["en"])  # an agent token first: refused
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#sign-in-error")).to_have_text("This is not a lead token.")
+    page.locator("#token").fill(lead)
+    page.get_by_role("button", name="Sign in").click()
+
+    tile = page.locator('[data-figure="conversations"] .value')
+    expect(tile).to_have_text(str(counts["conversations"]))
+    contained = counts["contained"]
+    expect(page.locator('[data-figure="containment"] .note')).to_have_text(f"{contained} / {counts['conversations']}")
+    expect(page.locator("#trend-chart svg rect.bar")).to_have_count(7)  # the last seven days, today included
+    expect(page.locator("#csat-chart svg rect.bar")).to_have_count(5)
+    expect(page.locator("#trend-chart svg polyline.line")).to_have_count(1)
+
+    page.locator("#lang").select_option("ko")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("body")).to_have_attribute("data-loaded", f"{_week(page)}|ko|")
+    expect(tile).to_have_text(str(korean))
+
+    page.locator("#lang-toggle").click()
+    expect(page.locator("h1")).to_have_text("ShopAssist 상담 인사이트")
+    expect(page.locator('[data-figure="containment"] .label')).to_have_text("자동 해결률")
+    expect(page.get_by_role("button", name="보기")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "insights-dashboard-ko.png", full_page=True)
+    refused = [e for e in errors if e.startswith(f"403 {dashboard_site}/api/v1/insights/figures?")]
+    assert len(refused) == 1 and [e for e in errors if e not in refused] == []  # only the agent token's sign-in
+    context.close()
+
+
+def _week(page) -> str:  # type: ignore[no-untyped-def]
+    return page.locator("#from").input_value() + ".." + page.locator("#to").input_value()

@@ -1,0 +1,198 @@
+/* ShopAssist support insights: a lead signs in with their token, picks a period, language and
+ * segment, and sees the figures of GET /api/v1/insights/figures. Everything is rendered with
+ * textContent; charts are SVG elements built with DOM calls (no innerHTML, no inline style). */
+(function () {
+  "use strict";
+  var $ = function (id) { return document.getElementById(id); };
+  var SVG = "http://www.w3.org/2000/svg";
+  var TOKEN_KEY = "shopassist:lead-token", LANG_KEY = "shopassist:insights-lang";
+  var token = sessionStorage.getItem(TOKEN_KEY);
+  var ui = localStorage.getItem(LANG_KEY) === "ko" ? "ko" : "en";
+  var last = null;
+  var T = {
+    en: { title: "ShopAssist support insights", signIn: "Sign in", signOut: "Sign out", leadToken: "Lead token",
+      from: "From", to: "To", language: "Language", segment: "Segment", all: "All", show: "Show",
+      seg_new: "New", seg_regular: "Regular", seg_vip: "VIP", seg_churn_risk: "Churn risk",
+      seg_anonymous: "Not signed in", seg_unknown: "Unknown",
+      trend: "Conversations and containment per day", reasons: "Handoffs by reason", csatDist: "CSAT distribution",
+      topArticles: "Top articles", topMisses: "Top misses", reason: "Reason", conversations: "Conversations",
+      rate: "Rate", article: "Article", count: "Count", question: "Question (masked)",
+      containment: "Containment", handoffRate: "Handoff rate", waitP50: "Wait p50", waitP95: "Wait p95",
+      frtP50: "First response p50", frtP95: "First response p95", csat: "CSAT average", nps: "NPS",
+      turns: "Bot turns", resolved: "Resolved by agents", handedBack: "Handed back",
+      shown: "Prompts shown", engaged: "Prompts engaged", suppressed: "Prompts suppressed",
+      kbAnswer: "KB answered", kbNone: "KB no answer", answers: "answers", none: "None in this period.",
+      unknownToken: "Unknown token.", wrongToken: "This is not a lead token.", failed: "Request failed: ",
+      legendConv: "conversations", legendCont: "containment %", langToggle: "한국어" },
+    ko: { title: "ShopAssist 상담 인사이트", signIn: "로그인", signOut: "로그아웃", leadToken: "리드 토큰",
+      from: "시작일", to: "종료일", language: "언어", segment: "고객군", all: "전체", show: "보기",
+      seg_new: "신규", seg_regular: "일반", seg_vip: "VIP", seg_churn_risk: "이탈 위험",
+      seg_anonymous: "비로그인", seg_unknown: "알 수 없음",
+      trend: "일별 대화 수와 자동 해결률", reasons: "사유별 상담원 연결", csatDist: "CSAT 분포",
+      topArticles: "많이 본 도움말", topMisses: "답하지 못한 질문", reason: "사유", conversations: "대화",
+      rate: "비율", article: "도움말", count: "건수", question: "질문 (마스킹됨)",
+      containment: "자동 해결률", handoffRate: "상담원 연결률", waitP50: "대기 p50", waitP95: "대기 p95",
+      frtP50: "첫 응답 p50", frtP95: "첫 응답 p95", csat: "CSAT 평균", nps: "NPS",
+      turns: "봇 응답 턴", resolved: "상담원 해결", handedBack: "봇으로 복귀",
+      shown: "프롬프트 노출", engaged: "프롬프트 반응", suppressed: "프롬프트 억제",
+      kbAnswer: "도움말 답변", kbNone: "도움말 없음", answers: "응답", none: "이 기간에는 없어요.",
+      unknownToken: "알 수 없는 토큰이에요.", wrongToken: "리드 토큰이 아니에요.", failed: "요청 실패: ",
+      legendConv: "대화", legendCont: "자동 해결률 %", langToggle: "English" }
+  };
+  function t(key) { return T[ui][key] || key; }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function svg(tag, attrs, text) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  }
+  function alertBox(text) { var a = $("alert"); a.textContent = text; a.hidden = !text; }
+  function percent(x) { return x === null || x === undefined ? "—" : (Math.round(x * 1000) / 10) + " %"; }
+  function seconds(x) {
+    if (x === null || x === undefined) return "—";
+    return x < 10 ? x.toFixed(1) + " s" : x < 120 ? Math.round(x) + " s" : Math.round(x / 6) / 10 + " min";
+  }
+  function plain(x) { return x === null || x === undefined ? "—" : String(x); }
+
+  function api(params) {
+    var query = new URLSearchParams(params).toString();
+    return fetch("/api/v1/insights/figures?" + query, { headers: { Authorization: "Bearer " + token } })
+      .then(function (r) {
+        return r.json().then(function (data) {
+          if (!r.ok) { var e = new Error((data.error && data.error.message) || r.status); e.status = r.status; throw e; }
+          return data;
+        });
+      });
+  }
+
+  // --- language ------------------------------------------------------------------------------------
+  function applyLanguage() {
+    document.documentElement.lang = ui;
+    document.querySelectorAll("[data-t]").forEach(function (node) { node.textContent = t(node.dataset.t); });
+    $("lang-toggle").textContent = t("langToggle");
+    $("lang-toggle").lang = ui === "en" ? "ko" : "en";
+    if (last) render(last);
+  }
+  $("lang-toggle").addEventListener("click", function () {
+    ui = ui === "en" ? "ko" : "en"; localStorage.setItem(LANG_KEY, ui); applyLanguage();
+  });
+
+  // --- sign in and filters -------------------------------------------------------------------------
+  function isoDay(d) { return d.toISOString().slice(0, 10); }
+  var today = new Date();
+  $("to").value = isoDay(today);
+  $("from").value = isoDay(new Date(today.getTime() - 6 * 86400000));
+  function filters() {
+    return { from: $("from").value, to: $("to").value, lang: $("lang").value, segment: $("segment").value };
+  }
+  $("sign-in").addEventListener("submit", function (e) {
+    e.preventDefault(); token = $("token").value.trim(); start();
+  });
+  $("sign-out").addEventListener("click", function () { sessionStorage.removeItem(TOKEN_KEY); location.reload(); });
+  $("filters").addEventListener("submit", function (e) { e.preventDefault(); load(); });
+  function start() {
+    api(filters()).then(function (data) {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      $("sign-in").hidden = true; $("board").hidden = false; $("sign-out").hidden = false;
+      render(data);
+    }, function (err) {
+      $("sign-in-error").textContent = err.status === 401 ? t("unknownToken") : err.status === 403 ? t("wrongToken") : t("failed") + err.message;
+    });
+  }
+  function load() {
+    alertBox("");
+    api(filters()).then(render, function (err) { alertBox(t("failed") + err.message); });
+  }
+
+  // --- figures -------------------------------------------------------------------------------------
+  function tile(key, value, note, name) {
+    var box = el("div", "tile"); box.dataset.figure = name;
+    box.append(el("div", "label", t(key)), el("div", "value", value));
+    if (note) box.append(el("div", "note", note));
+    return box;
+  }
+  function render(f) {
+    last = f;
+    document.body.dataset.loaded = f.period.from + ".." + f.period.to + "|" + (f.period.lang || "") + "|" + (f.period.segment || "");
+    $("tiles").replaceChildren(
+      tile("conversations", f.conversations, null, "conversations"),
+      tile("containment", percent(f.containment), f.contained + " / " + f.conversations, "containment"),
+      tile("handoffRate", percent(f.handoff_rate), f.handed_off + " / " + f.conversations, "handoff_rate"),
+      tile("waitP50", seconds(f.wait_s.p50), "n = " + f.wait_s.n, "wait_p50"),
+      tile("waitP95", seconds(f.wait_s.p95), null, "wait_p95"),
+      tile("frtP50", seconds(f.first_response_s.p50), "n = " + f.first_response_s.n, "frt_p50"),
+      tile("frtP95", seconds(f.first_response_s.p95), null, "frt_p95"),
+      tile("csat", plain(f.csat.average), "n = " + f.csat.n, "csat"),
+      tile("nps", plain(f.nps.score), "n = " + f.nps.n, "nps"),
+      tile("resolved", f.outcomes.resolved, null, "resolved"),
+      tile("handedBack", f.outcomes.handed_back, null, "handed_back"),
+      tile("turns", f.turns, null, "turns"),
+      tile("kbAnswer", f.kb.answer, null, "kb_answer"),
+      tile("kbNone", f.kb.none, null, "kb_none"),
+      tile("shown", f.proactive.shown, null, "proactive_shown"),
+      tile("engaged", f.proactive.engaged, null, "proactive_engaged"),
+      tile("suppressed", f.proactive.suppressed, null, "proactive_suppressed"));
+    rows($("reason-rows"), f.handoffs_by_reason, function (r) { return [r.reason, r.conversations, percent(r.rate)]; });
+    rows($("article-rows"), f.top_articles, function (a) { return [a.article_id, a.count]; });
+    rows($("miss-rows"), f.top_misses, function (m) { return [m.text, m.lang, m.count]; });
+    trendChart($("trend-chart"), f.trend);
+    csatChart($("csat-chart"), f.csat.distribution);
+  }
+  function rows(body, items, cells) {
+    body.replaceChildren();
+    if (!items.length) { var tr = el("tr"); var td = el("td", "empty", t("none")); td.colSpan = 3; tr.append(td); body.append(tr); return; }
+    items.forEach(function (item) {
+      var tr = el("tr");
+      cells(item).forEach(function (c) { tr.append(el("td", null, c)); });
+      body.append(tr);
+    });
+  }
+
+  // --- charts --------------------------------------------------------------------------------------
+  function trendChart(box, days) {
+    var W = 640, H = 220, L = 36, B = 24, R = 36, top = 10;
+    var max = Math.max(1, Math.max.apply(null, days.map(function (d) { return d.conversations; })));
+    var step = (W - L - R) / days.length, barW = Math.max(2, step * 0.6);
+    var chart = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("trend") });
+    chart.append(svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, "class": "axis" }));
+    chart.append(svg("text", { x: 2, y: top + 8 }, max), svg("text", { x: W - R + 4, y: top + 8 }, "100%"));
+    var points = [];
+    days.forEach(function (d, i) {
+      var x = L + i * step + (step - barW) / 2, h = (H - B - top) * d.conversations / max;
+      var bar = svg("rect", { x: x, y: H - B - h, width: barW, height: h, "class": "bar" });
+      bar.append(svg("title", {}, d.day + ": " + d.conversations + " " + t("legendConv") + ", " + percent(d.containment)));
+      chart.append(bar);
+      if (d.containment !== null) points.push([x + barW / 2, H - B - (H - B - top) * d.containment]);
+      if (days.length <= 14 || i % Math.ceil(days.length / 10) === 0) chart.append(svg("text", { x: x, y: H - 6 }, d.day.slice(5)));
+    });
+    if (points.length) {
+      chart.append(svg("polyline", { points: points.map(function (p) { return p.join(","); }).join(" "), "class": "line" }));
+      points.forEach(function (p) { chart.append(svg("circle", { cx: p[0], cy: p[1], r: 3, "class": "dot" })); });
+    }
+    var legend = el("div", "legend");
+    legend.append(el("span", "swatch bar"), el("span", null, t("legendConv")), el("span", "swatch line"), el("span", null, t("legendCont")));
+    box.replaceChildren(chart, legend);
+  }
+  function csatChart(box, distribution) {
+    var W = 320, H = 160, B = 22, top = 14, scores = ["1", "2", "3", "4", "5"];
+    var max = Math.max(1, Math.max.apply(null, scores.map(function (s) { return distribution[s]; })));
+    var chart = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("csatDist") });
+    scores.forEach(function (s, i) {
+      var n = distribution[s], h = (H - B - top) * n / max, x = 20 + i * 60;
+      var bar = svg("rect", { x: x, y: H - B - h, width: 40, height: h, "class": "bar" });
+      bar.dataset.score = s;
+      chart.append(bar, svg("text", { x: x + 16, y: H - 6 }, s), svg("text", { x: x + 14, y: H - B - h - 3 }, n));
+    });
+    box.replaceChildren(chart);
+  }
+
+  applyLanguage();
+  if (token) start();
+})();
