@@ -34,3 +34,33 @@ class GatewayKeys:
 
     def rate(self, scope: str, subject: str, window: int) -> str:
         return f"{self.prefix}:rate:{scope}:{subject}:{window}"
+
+    # --- editors: versions, deploy lock, jobs ---------------------------------------------
+    def editor_versions(self) -> str:
+        """Hash: version id -> JSON record of a deploy."""
+        return f"{self.prefix}:editor:versions"
+
+    def editor_version_order(self) -> str:
+        """List of version ids, oldest first."""
+        return f"{self.prefix}:editor:versions:order"
+
+    def editor_version_seq(self) -> str:
+        return f"{self.prefix}:editor:versions:seq"
+
+    def editor_live(self) -> str:
+        """The live version id."""
+        return f"{self.prefix}:editor:live"
+
+    def editor_live_log(self) -> str:
+        """List of JSON entries: which version went live, how (deploy/rollback), who, when."""
+        return f"{self.prefix}:editor:live:log"
+
+    def editor_pipeline_lock(self) -> str:
+        """Held by the one train, test, deploy or rollback running (SET NX with expiry)."""
+        return f"{self.prefix}:editor:pipeline:lock"
+
+    def editor_job(self, job_id: str) -> str:
+        return f"{self.prefix}:editor:job:{job_id}"
+
+    def editor_job_progress(self, job_id: str) -> str:
+        return f"{self.prefix}:editor:job:{job_id}:progress"

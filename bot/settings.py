@@ -98,6 +98,14 @@ class Settings(BaseSettings):
     proactive_session_gap_s: float = Field(1800.0, gt=0, description="Inactivity that starts a new visitor session.")
     proactive_visitor_ttl_days: int = Field(30, ge=1, description="Visitor records untouched this long expire.")
 
+    # --- editors: train, test, deploy ----------------------------------------------------
+    rasa_project_dir: Path = Field(
+        REPO_ROOT, description="Folder with config.yml, domain.yml, nlu_data/ that `train` and `deploy` read.")
+    deploy_max_f1_drop: float = Field(
+        0.02, ge=0, le=1, description="A deploy is refused when macro-F1 (overall or per language) drops more than this.")
+    deploy_intent_f1_floor: float = Field(
+        0.5, ge=0, le=1, description="A deploy is refused when any intent's held-out F1 falls below this.")
+
     rasa_env: Path = Field(REPO_ROOT / ".venv-rasa", description="Virtualenv with Rasa (Python 3.10).")
     log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")
 
