@@ -64,3 +64,20 @@ class GatewayKeys:
 
     def editor_job_progress(self, job_id: str) -> str:
         return f"{self.prefix}:editor:job:{job_id}:progress"
+
+    # --- editors: miss inbox ---------------------------------------------------------------
+    def editor_misses(self) -> str:
+        """Stream of masked shopper messages the bot could not answer (no conversation id)."""
+        return f"{self.prefix}:editor:misses"
+
+    def editor_kb_questions(self) -> str:
+        """Stream of masked questions the bot searched the FAQ for, replayed by the preview."""
+        return f"{self.prefix}:editor:kb_questions"
+
+    def editor_resolutions(self) -> str:
+        """Hash: cluster id -> JSON of the resolved cluster (its resolution, actor, ts)."""
+        return f"{self.prefix}:editor:resolutions"
+
+    def editor_resolved_misses(self) -> str:
+        """Hash: miss (stream entry) id -> id of the cluster that resolved it."""
+        return f"{self.prefix}:editor:resolved_misses"

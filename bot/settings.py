@@ -106,6 +106,12 @@ class Settings(BaseSettings):
     deploy_intent_f1_floor: float = Field(
         0.5, ge=0, le=1, description="A deploy is refused when any intent's held-out F1 falls below this.")
 
+    # --- editors: miss inbox and content --------------------------------------------------
+    editor_cluster_similarity: float = Field(
+        0.7, gt=0, le=1, description="Cosine similarity at which a miss joins a cluster of the inbox.")
+    editor_preview_questions: int = Field(
+        500, ge=1, le=5000, description="Latest real FAQ questions an article preview replays.")
+
     rasa_env: Path = Field(REPO_ROOT / ".venv-rasa", description="Virtualenv with Rasa (Python 3.10).")
     log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")
 
