@@ -76,11 +76,6 @@ class KnowledgeBase:
         return {lang: li.policy for lang, li in self._current().langs.items()}
 
     @property
-    def encoder(self) -> Encoder | None:
-        """The loaded query encoder, so a caller can build a new version without loading it twice."""
-        return self._encoder
-
-    @property
     def version(self) -> str | None:
         return self._index.version if self._index else None
 
