@@ -4,36 +4,20 @@ and the agent each get their own context.  Screenshots go to var/screenshots/.""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from redis import Redis as SyncRedis
-from redis.asyncio import Redis
 
 from actions.feedback import feedback_key
-from handoff import HandoffQueue
 from tests.web.pages import SCREENSHOTS, ask, conversation_of, new_page
+from tests.web.servers import in_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold?</b>'
-
-
-def in_queue(redis_url: str, prefix: str, call):  # type: ignore[no-untyped-def]
-    """Run `call(queue, redis)` on its own loop in a worker thread: sync Playwright owns this thread's loop."""
-    async def run() -> Any:
-        redis = Redis.from_url(redis_url)
-        try:
-            return await call(HandoffQueue(redis, prefix), redis)
-        finally:
-            await redis.aclose()
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result()
 
 
 @pytest.fixture
