@@ -13,6 +13,8 @@ import httpx
 from redis.asyncio import Redis
 
 from bot.conversations import ConversationStore
+from bot.editor.jobs import JobRunner
+from bot.editor.pipeline import Pipeline
 from bot.keys import GatewayKeys
 from bot.proactive.build import proactive_prompts
 from bot.proactive.prompts import ProactivePrompts
@@ -41,6 +43,7 @@ class Services:
     queue: HandoffQueue
     proactive: ProactivePrompts
     staff: StaffRegistry
+    editor_jobs: JobRunner
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -70,11 +73,14 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         await asyncio.to_thread(kb.warm_up)
     except KbNotReady as exc:
         log.warning("knowledge base not loaded: %s", exc)
+    pipeline = Pipeline(settings, redis, http, encoder=lambda: kb.encoder if kb.version else None)
+    editor_jobs = JobRunner(redis, keys, pipeline)
     relay.start()
     try:
         yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
-                       StaffRegistry(redis, settings.key_prefix))
+                       StaffRegistry(redis, settings.key_prefix), editor_jobs)
     finally:
+        await editor_jobs.stop()
         await relay.stop()
         await http.aclose()
         await redis.aclose()

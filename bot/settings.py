@@ -102,7 +102,8 @@ class Settings(BaseSettings):
     rasa_project_dir: Path = Field(
         REPO_ROOT, description="Folder with config.yml, domain.yml, nlu_data/ that `train` and `deploy` read.")
     deploy_max_f1_drop: float = Field(
-        0.02, ge=0, le=1, description="A deploy is refused when macro-F1 (overall or per language) drops more than this.")
+        0.02, ge=0, le=1,
+        description="A deploy is refused when macro-F1 (overall or per language) drops more than this.")
     deploy_intent_f1_floor: float = Field(
         0.5, ge=0, le=1, description="A deploy is refused when any intent's held-out F1 falls below this.")
 

@@ -12,6 +12,7 @@ import hashlib
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import httpx
@@ -20,6 +21,9 @@ from bot import rasa_files, redis_server, training
 from bot.settings import REPO_ROOT, Settings
 from bot.supervisor import ProcessSpec, Supervisor
 
+if TYPE_CHECKING:
+    from kb_index import Encoder
+
 HEALTH_TIMEOUT_S = 180
 
 
@@ -27,8 +31,9 @@ def _say(text: str) -> None:
     print(f"[shopassist] {text}", flush=True)
 
 
-def ensure_kb_index(settings: Settings) -> None:
-    """Build the FAQ index when its sources (or the model) changed since the last build."""
+def ensure_kb_index(settings: Settings, encoder: Encoder | None = None) -> bool:
+    """Build the FAQ index when its sources (or the model) changed since the last build;
+    True when a new version was published.  `encoder`: an already loaded one to reuse."""
     from kb_index import build_index  # heavy import, only when we may build
 
     digest = hashlib.sha256(settings.embedding_model.encode())
@@ -37,10 +42,12 @@ def ensure_kb_index(settings: Settings) -> None:
     stamp_file = settings.kb_index_dir / "source.sha256"
     current = settings.kb_index_dir / "current"
     if current.exists() and stamp_file.exists() and stamp_file.read_text() == digest.hexdigest():
-        return
+        return False
     _say("FAQ sources changed; building the knowledge-base index ...")
-    build_index(settings.kb_source_dir, settings.kb_index_dir, settings.embedding_model or None)
+    build_index(settings.kb_source_dir, settings.kb_index_dir, None if encoder else settings.embedding_model or None,
+                encoder)
     stamp_file.write_text(digest.hexdigest())
+    return True
 
 
 def _port(url: str) -> str:
