@@ -90,6 +90,12 @@ export function when(value) {
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString(currentLang() === "ko" ? "ko-KR" : "en-GB");
 }
 
+/** Who made a change: the API records an actor as {id, name, role} (or a plain name). */
+export function who(actor) {
+  if (!actor) return "—";
+  return typeof actor === "string" ? actor : actor.name || actor.id || "—";
+}
+
 export function score(value) {
   return typeof value === "number" ? value.toFixed(2) : "—";
 }

@@ -2,7 +2,7 @@
  * each resolved by adding (the ticked) examples to an intent or an article, or by marking it
  * out of scope or dismissing it. A cluster that did not change keeps its node, so a refresh
  * does not undo the editor's ticks and choices. */
-import { $, api, button, el, notice, score, showError, when } from "./api.js";
+import { $, api, button, el, notice, score, showError, when, who } from "./api.js";
 import { articleList } from "./articles.js";
 import { onLangChange, t } from "./i18n.js";
 
@@ -120,5 +120,5 @@ function suggestionText(suggestion) {
 function describe(resolution) {
   if (!resolution) return "—";
   const target = resolution.intent || resolution.article_id || "";
-  return [t(resolution.action) || resolution.action, target, resolution.actor].filter(Boolean).join(" · ");
+  return [t(resolution.action), target, resolution.actor && who(resolution.actor)].filter(Boolean).join(" · ");
 }

@@ -1,6 +1,6 @@
 /* Version history: every deploy with who, when, its macro-F1 and summary; roll back to any
  * earlier one. The list also feeds the report's version picker and macro-F1 trend. */
-import { $, api, button, el, notice, row, score, showError, when } from "./api.js";
+import { $, api, button, el, notice, row, score, showError, when, who } from "./api.js";
 import { onLangChange, t } from "./i18n.js";
 
 let latest = { live: null, versions: [] };
@@ -28,7 +28,7 @@ function render() {
     if (isLive) label.appendChild(el("span", "badge live", t("live")));
     const action = isLive ? "" : button(t("rollback"), "rollback", () => rollback(version.id));
     const summary = [version.summary, version.reason].filter(Boolean).join(" — ");
-    const tr = row([label, when(version.ts), version.actor, score(version.metrics && version.metrics.macro_f1),
+    const tr = row([label, when(version.ts), who(version.actor), score(version.metrics && version.metrics.macro_f1),
                     summary, action]);
     tr.dataset.version = version.id;
     return tr;
