@@ -59,6 +59,7 @@ class ShopAction(Action):
                 await flow.after_turn(turn, misses)
         except Exception as exc:  # noqa: BLE001 - the shopper must get an answer whatever failed
             turn.messages.clear()
+            turn.signals.clear()
             _tell_failure(turn, exc)
         events = turn.flush(dispatcher)
         if not any(e["name"] == "misses" for e in events):

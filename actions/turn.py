@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shop import Customer, Order
+from actions.signals import emit
 
 ORDER_ID = re.compile(r"(?<![0-9A-Za-z])(?:ord[-\s#]?)?(1\d{5})(?![0-9])", re.I)
 
@@ -56,6 +57,8 @@ class Turn:
     missed: bool | None = None
     skill: str = "general"
     customer_cache: list[Customer | None] = field(default_factory=list)
+    # facts for the gateway's observers (actions/signals.py), sent with the replies
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Turn:
@@ -89,6 +92,14 @@ class Turn:
         if buttons:
             message["buttons"] = buttons
         self.messages.append(message)
+
+    def signal(self, kind: str, **fields: Any) -> None:
+        self.signals.append({"kind": kind, **fields})
+
+    def record_miss(self, source: str, **fields: Any) -> None:
+        """Report this turn to the editors' miss inbox (at most once per turn)."""
+        if not any(s["kind"] == "miss" for s in self.signals):
+            self.signal("miss", source=source, lang=self.language, **fields)
 
     def entity(self, name: str) -> str | None:
         for entity in self.entities:
@@ -130,4 +141,6 @@ class Turn:
     def flush(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
         for message in self.messages:
             dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+        for fields in self.signals:
+            emit(dispatcher, **fields)
         return [SlotSet(name, value) for name, value in self.slots.items()]
