@@ -13,7 +13,17 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import handoff
-from bot import api_agent, api_agent_kb, api_editor_deploy, api_events, api_health, api_shopper, api_web, api_ws
+from bot import (
+    api_agent,
+    api_agent_kb,
+    api_editor_content,
+    api_editor_deploy,
+    api_events,
+    api_health,
+    api_shopper,
+    api_web,
+    api_ws,
+)
 from bot.errors import ApiError, ComponentUnavailable, TooLarge
 from bot.services import open_services
 from bot.settings import Settings
@@ -51,6 +61,7 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
     app.include_router(api_ws.router)
     app.include_router(api_events.router)
     app.include_router(api_editor_deploy.router)
+    app.include_router(api_editor_content.router)
     _install_error_handlers(app)
 
     @app.middleware("http")

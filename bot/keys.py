@@ -81,3 +81,7 @@ class GatewayKeys:
     def editor_resolved_misses(self) -> str:
         """Hash: miss (stream entry) id -> id of the cluster that resolved it."""
         return f"{self.prefix}:editor:resolved_misses"
+
+    def editor_changes(self) -> str:
+        """List (newest first, bounded) of JSON records of source edits: who, when, what, which files."""
+        return f"{self.prefix}:editor:changes"

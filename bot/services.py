@@ -13,7 +13,9 @@ import httpx
 from redis.asyncio import Redis
 
 from bot.conversations import ConversationStore
+from bot.editor.content import EditorContent, editor_content
 from bot.editor.jobs import JobRunner
+from bot.editor.miss_recorder import MissRecorder
 from bot.editor.pipeline import Pipeline
 from bot.keys import GatewayKeys
 from bot.proactive.build import proactive_prompts
@@ -44,6 +46,7 @@ class Services:
     proactive: ProactivePrompts
     staff: StaffRegistry
     editor_jobs: JobRunner
+    editor_content: EditorContent
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -75,10 +78,12 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         log.warning("knowledge base not loaded: %s", exc)
     pipeline = Pipeline(settings, redis, http, encoder=lambda: kb.encoder if kb.version else None)
     editor_jobs = JobRunner(redis, keys, pipeline)
+    turns.observers.append(MissRecorder(redis, keys))
     relay.start()
     try:
         yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
-                       StaffRegistry(redis, settings.key_prefix), editor_jobs)
+                       StaffRegistry(redis, settings.key_prefix), editor_jobs,
+                       editor_content(settings, redis, keys, rasa, kb))
     finally:
         await editor_jobs.stop()
         await relay.stop()

@@ -109,7 +109,8 @@ class Settings(BaseSettings):
 
     # --- editors: miss inbox and content --------------------------------------------------
     editor_cluster_similarity: float = Field(
-        0.7, gt=0, le=1, description="Cosine similarity at which a miss joins a cluster of the inbox.")
+        0.5, gt=0, le=1,
+        description="Similarity (half embedding cosine, half token overlap) at which a miss joins a cluster.")
     editor_preview_questions: int = Field(
         500, ge=1, le=5000, description="Latest real FAQ questions an article preview replays.")
 
