@@ -5,7 +5,11 @@ import { $, api, el, notice, row, showError } from "./api.js";
 import { onLangChange, t } from "./i18n.js";
 
 const lists = new Map();  // lang -> promise of [{id, lang, category, title, updated}]
+const changeListeners = [];
 let lastPreview = null;
+
+/** Called after an article was saved (the inbox's article pickers refresh). */
+export function onArticlesChanged(listener) { changeListeners.push(listener); }
 
 /** The articles of one language (cached; the inbox uses it for its article picker). */
 export function articleList(lang) {
@@ -93,4 +97,5 @@ async function save() {
   lists.delete(article.lang);
   notice(t("saved", (result.changed_files || []).join(", ") || t("nothing")), "ok");
   if ($("article-list-lang").value === article.lang) await fillPicker();
+  changeListeners.forEach((listener) => listener(article));
 }

@@ -3,7 +3,7 @@
  * out of scope or dismissing it. A cluster that did not change keeps its node, so a refresh
  * does not undo the editor's ticks and choices. */
 import { $, api, button, el, notice, score, showError, when, who } from "./api.js";
-import { articleList } from "./articles.js";
+import { articleList, onArticlesChanged } from "./articles.js";
 import { onLangChange, t } from "./i18n.js";
 
 const REFRESH_MS = 3000;
@@ -17,6 +17,7 @@ export async function startInbox() {
   $("inbox-status").addEventListener("change", () => refresh(true));
   $("inbox-refresh").addEventListener("click", () => refresh(true));
   onLangChange(() => refresh(true));
+  onArticlesChanged(() => refresh(true).catch(showError));
   await refresh(true);
   timer = setInterval(() => { if (!$("inbox").hidden) refresh(false).catch(() => {}); }, REFRESH_MS);
 }
