@@ -9,8 +9,9 @@ article's real vectors plus Gaussian noise (cosine to the source ~0.85); encodin
 throughput is measured separately on real texts and reported as a projection.
 Queries are the real dev-set questions, encoded for real on every search: latency is
 `KnowledgeBase.search` end to end (clean, encode, tokenize, FAISS, BM25, fusion) with
-one torch thread and one FAISS thread. Each size runs in a fresh process so peak RSS
-is that size's own.
+one encoder thread and one FAISS thread. Each size runs in a fresh process so peak RSS
+is that size's own. `--runtime torch` measures the PyTorch encoder instead of the ONNX
+Runtime one the product uses (the same vectors; see kb_index/onnx_encoder.py).
 """
 
 from __future__ import annotations
@@ -65,14 +66,23 @@ def synthetic(base: list[Article], n: int) -> list[Article]:
     return out
 
 
-def run_size(n: int, n_queries: int) -> dict:
+ONNX_CACHE = REPO / "var" / "kb" / "encoders"
+
+
+def make_encoder(runtime: str) -> Encoder:
+    encoder = Encoder(onnx_cache=ONNX_CACHE if runtime == "onnxruntime" else None)
+    encoder.warm_up()
+    assert encoder.runtime == runtime, f"asked for {runtime}, got {encoder.runtime}"
+    return encoder
+
+
+def run_size(n: int, n_queries: int, runtime: str) -> dict:
     import faiss
     import torch
 
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
-    encoder, tokenizer = Encoder(), Tokenizer()
-    encoder.warm_up()
+    encoder, tokenizer = make_encoder(runtime), Tokenizer()
     tokenizer.warm_up()
     base = by_language(load_articles(REPO / "faq"))
     base_vectors = {lang: [encoder.encode(dense_texts(a)) for a in base[lang]] for lang in LANGS}
@@ -156,12 +166,11 @@ def hnsw_recall(li: LangIndex, queries: np.ndarray, k: int = 10) -> float | None
     return round(float(np.mean([len(set(t) & set(g)) / k for t, g in zip(truth, got, strict=True)])), 4)
 
 
-def encode_throughput(n: int = 512) -> float:
+def encode_throughput(runtime: str, n: int = 512) -> float:
     import torch
 
     torch.set_num_threads(1)
-    encoder = Encoder()
-    encoder.warm_up()
+    encoder = make_encoder(runtime)
     texts = [t for a in load_articles(REPO / "faq") for t in dense_texts(a)][:n]
     start = time.perf_counter()
     encoder.encode(texts)
@@ -172,19 +181,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--runtime", choices=["onnxruntime", "torch"], default="onnxruntime")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--throughput", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_size(args.one, args.queries)))
+        print(json.dumps(run_size(args.one, args.queries, args.runtime)))
         return 0
     if args.throughput:
-        print(json.dumps({"encode_texts_per_s": encode_throughput()}))
+        print(json.dumps({"encode_texts_per_s": encode_throughput(args.runtime)}))
         return 0
-    me = [sys.executable, __file__, "--queries", str(args.queries)]
+    me = [sys.executable, __file__, "--queries", str(args.queries), "--runtime", args.runtime]
     rows = [json.loads(subprocess.check_output([*me, "--one", str(n)], text=True).splitlines()[-1]) for n in args.sizes]
     rate = json.loads(subprocess.check_output([*me, "--throughput"], text=True).splitlines()[-1])
-    print(json.dumps({"hnsw_threshold_vectors": HNSW_THRESHOLD, **rate, "sizes": rows}, indent=2))
+    print(json.dumps({"runtime": args.runtime, "hnsw_threshold_vectors": HNSW_THRESHOLD, **rate, "sizes": rows},
+                     indent=2))
     return 0
 
 

@@ -48,7 +48,7 @@ def build_index(
     queries = load_queries(dev_path) if dev_path.is_file() else []
     _check_expected_ids(dev_path, queries, articles)
     if encoder is None:
-        encoder = Encoder(model)
+        encoder = Encoder(model, onnx_cache=layout.encoder_cache(index_root))
     elif model is not None and model != encoder.name:
         raise ValueError(f"model {model!r} given but the encoder is {encoder.name!r}")
     tokenizer = tokenizer or Tokenizer()

@@ -87,6 +87,7 @@ class KnowledgeBase:
             "ready": True,
             "version": index.version,
             "model": index.manifest["model"],
+            "runtime": self._encoder.runtime if self._encoder is not None else None,
             "articles": dict(index.manifest["counts"]),
         }
 
@@ -150,7 +151,7 @@ class KnowledgeBase:
     def _check_encoder(self, index: VersionIndex) -> None:
         built_with = index.manifest["model"]
         if self._encoder is None:
-            self._encoder = Encoder(self._model or built_with)
+            self._encoder = Encoder(self._model or built_with, onnx_cache=layout.encoder_cache(self._root))
         if self._encoder.name != built_with:
             raise IndexMismatch(
                 f"index {index.version} was built with {built_with!r}, not {self._encoder.name!r}; rebuild it"

@@ -2,6 +2,7 @@
 
     <root>/versions/<version>/manifest.json + artifacts
     <root>/current            a one-line pointer file naming the live version
+    <root>/encoders/          the encoder exported for ONNX Runtime, once per model
 
 A build writes into `versions/.staging-*`, renames the finished folder into place and
 only then replaces `current` with os.replace, so readers see the old version or the
@@ -17,6 +18,10 @@ from pathlib import Path
 
 VERSIONS = "versions"
 CURRENT = "current"
+
+
+def encoder_cache(root: Path) -> Path:
+    return root / "encoders"
 
 
 def staging_dir(root: Path) -> Path:
