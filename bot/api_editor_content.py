@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1/editor", tags=["editor"])
 ArticleId = PathParam(pattern=ARTICLE_ID, description="The article's id, e.g. en-shipping-cost")
 
 
-async def _editor(request: Request) -> tuple[Services, str]:
+async def _editor(request: Request) -> tuple[Services, dict[str, str]]:
     member = await require_staff(request, "editor")
     return request.app.state.services, member.actor
 

@@ -17,7 +17,7 @@ class ChangeLog:
         self._redis = redis
         self._keys = keys
 
-    async def record(self, actor: str, what: str, target: str, files: list[str]) -> None:
+    async def record(self, actor: dict[str, str], what: str, target: str, files: list[str]) -> None:
         entry = {"actor": actor, "ts": time.time(), "what": what, "target": target, "files": files}
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.lpush(self._keys.editor_changes(), json.dumps(entry, ensure_ascii=False))

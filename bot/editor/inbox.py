@@ -51,7 +51,7 @@ class MissInbox:
                     if r.get("lang") == lang and r.get("status") == "resolved"]
         return sorted(out, key=lambda c: -int(c["count"]))[:limit]
 
-    async def resolve(self, cluster_id: str, action: dict[str, Any], actor: str) -> dict[str, Any]:
+    async def resolve(self, cluster_id: str, action: dict[str, Any], actor: dict[str, str]) -> dict[str, Any]:
         cluster = await self._find(cluster_id)
         resolution = {**action, "actor": actor, "ts": time.time()}
         record = {**cluster.summary(), "status": "resolving", "resolution": resolution, "suggestion": None}
