@@ -8,6 +8,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.settings import REPO_ROOT
+from tests.conftest import add_staff
 
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -69,6 +71,14 @@ def new_page(browser: Browser, url: str, websocket: bool = True, **context_optio
 def ask(page: Page, text: str) -> None:
     page.locator(".sa-input").fill(text)
     page.keyboard.press("Enter")
+
+
+def editor_token(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], redis_url: str, prefix: str,
+                 name: str) -> str:
+    """A new editor's token, from the CLI run in a worker thread: sync Playwright owns this thread's loop."""
+    with ThreadPoolExecutor(1) as pool:
+        header = pool.submit(add_staff, monkeypatch, capsys, redis_url, prefix, "editor", name).result()
+    return header["Authorization"].removeprefix("Bearer ")
 
 
 def conversation_of(page: Page) -> dict[str, str]:
