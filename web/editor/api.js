@@ -83,6 +83,19 @@ export function notice(text, kind = "error") {
 
 export function showError(err) { notice(err && err.message ? err.message : String(err), "error"); }
 
+/** Run a slow request (validating sources, building a preview index) with `controls` disabled
+ * and a "working" line shown, so a second click cannot send it twice. */
+export async function working(controls, task) {
+  controls.forEach((control) => { control.disabled = true; });
+  notice(t("working"), "info");
+  try {
+    return await task();
+  } finally {
+    controls.forEach((control) => { control.disabled = false; });
+    if ($("alert").textContent === t("working")) notice("");
+  }
+}
+
 /** A timestamp from the API (ISO text or seconds since the epoch) in the UI's language. */
 export function when(value) {
   if (value === null || value === undefined || value === "") return "—";

@@ -1,7 +1,7 @@
 /* The article editor: load or start an article, preview which real questions would get a
  * different answer (live index vs. a candidate index with this edit), then save it to the
  * FAQ sources. Saving does not make it live; a deploy does. */
-import { $, api, el, notice, row, showError } from "./api.js";
+import { $, api, el, notice, row, showError, working } from "./api.js";
 import { onLangChange, t } from "./i18n.js";
 
 const lists = new Map();  // lang -> promise of [{id, lang, category, title, updated}]
@@ -68,8 +68,11 @@ function formArticle() {
 
 async function preview() {
   if (!$("article-form").reportValidity()) return;
-  showPreview(await api("POST", "/articles/preview", formArticle()));
+  const article = formArticle();
+  showPreview(await working(formButtons(), () => api("POST", "/articles/preview", article)));
 }
+
+function formButtons() { return [$("article-preview"), $("article-save")]; }
 
 function clearPreview() {
   lastPreview = null;
@@ -93,7 +96,8 @@ function answerText(answer) {
 
 async function save() {
   const article = formArticle();
-  const result = await api("PUT", `/articles/${encodeURIComponent(article.id)}`, article);
+  const path = `/articles/${encodeURIComponent(article.id)}`;
+  const result = await working(formButtons(), () => api("PUT", path, article));
   lists.delete(article.lang);
   notice(t("saved", (result.changed_files || []).join(", ") || t("nothing")), "ok");
   if ($("article-list-lang").value === article.lang) await fillPicker();

@@ -2,7 +2,7 @@
  * each resolved by adding (the ticked) examples to an intent or an article, or by marking it
  * out of scope or dismissing it. A cluster that did not change keeps its node, so a refresh
  * does not undo the editor's ticks and choices. */
-import { $, api, button, el, notice, score, showError, when, who } from "./api.js";
+import { $, api, button, el, notice, score, showError, when, who, working } from "./api.js";
 import { articleList, onArticlesChanged } from "./articles.js";
 import { onLangChange, t } from "./i18n.js";
 
@@ -104,8 +104,10 @@ function select(options, preferred, label) {
 }
 
 async function resolve(cluster, body) {
+  const node = shown.get(cluster.id).node;
   try {
-    const result = await api("POST", `/misses/clusters/${encodeURIComponent(cluster.id)}/resolve`, body);
+    const path = `/misses/clusters/${encodeURIComponent(cluster.id)}/resolve`;
+    const result = await working([...node.querySelectorAll("button, select")], () => api("POST", path, body));
     notice(t("resolved", t(body.action), (result.changed_files || []).join(", ") || t("nothing")), "ok");
     await refresh(true);
   } catch (err) { showError(err); }
