@@ -13,7 +13,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from bot.api_models import Strict
 from bot.auth import require_staff
@@ -31,6 +31,12 @@ class JobRequest(Strict):
     force: bool = False
     reason: str | None = Field(None, max_length=500)
     summary: str | None = Field(None, max_length=500)
+
+    @model_validator(mode="after")
+    def _force_needs_reason(self) -> JobRequest:
+        if self.force and not (self.reason or "").strip():
+            raise ValueError("force needs a reason: it is recorded with the version")
+        return self
 
 
 class RollbackRequest(Strict):

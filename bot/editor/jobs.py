@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import secrets
 from typing import Any
 
@@ -24,7 +25,8 @@ from bot.keys import GatewayKeys
 
 JOB_TTL_S = 7 * 86400
 FLUSH_S = 0.3
-KINDS = ("train", "test", "deploy")
+STOP_WAIT_S = 5.0
+log_errors = logging.getLogger(__name__)
 
 
 class JobStore:
@@ -77,9 +79,12 @@ class JobLog:
             await self._store.add_progress(self._job_id, pending)
             self._written += len(pending)
 
-    async def keep_flushing(self) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_S)
+    async def keep_flushing(self, done: asyncio.Event) -> None:
+        """Flush every FLUSH_S until `done`; never cancelled mid-write, which could leave a
+        pooled Redis connection with an unread reply for the next command."""
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), FLUSH_S)
             await self.flush()
 
 
@@ -107,14 +112,16 @@ class JobRunner:
         return {**job, "progress": []}
 
     async def stop(self) -> None:
+        """At shutdown: stop the jobs (their lock is released, or expires within its TTL)."""
         for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=STOP_WAIT_S)
 
     async def _run(self, job_id: str, kind: str, request: DeployRequest, actor: dict[str, str],
                    holding: contextlib.AsyncExitStack) -> None:
-        log = JobLog(self.store, job_id)
-        flusher = asyncio.create_task(log.keep_flushing())
+        log, done = JobLog(self.store, job_id), asyncio.Event()
+        flusher = asyncio.create_task(log.keep_flushing(done))
         state, result, error = "failed", None, "stopped: the gateway shut down"
         try:
             result = await self._work(kind, request, actor, log)
@@ -123,12 +130,12 @@ class JobRunner:
             error = exc.message if isinstance(exc, ApiError) else str(exc) or type(exc).__name__
             log.say(f"failed: {error}")
         finally:
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
+            done.set()
             try:
-                await log.flush()
+                await flusher
                 await self.store.finish(job_id, state, result, error)
+            except Exception:  # Redis gone: the job stays "running" until its key expires
+                log_errors.exception("editor job %s: could not record its end", job_id)
             finally:
                 await holding.aclose()
 

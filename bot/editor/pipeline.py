@@ -10,6 +10,8 @@ live pair never mixes versions.  Only then is the version recorded and made `liv
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -74,8 +76,11 @@ class Pipeline:
     async def deploy(self, request: DeployRequest, actor: dict[str, str], say: Say) -> dict[str, Any]:
         if request.force and not (request.reason or "").strip():
             raise Invalid("a forced deploy needs a reason (--reason TEXT / \"reason\")")
+        clock = time.monotonic()
         model = await self.train(say)
+        seconds = {"train": time.monotonic() - clock}
         metrics = gate.metrics_of(await self.test(say))
+        seconds["test"] = time.monotonic() - clock - seconds["train"]
         live = await self.versions.live()
         verdict = gate.check(metrics, live["metrics"] if live else None,
                              max_drop=self._settings.deploy_max_f1_drop, floor=self._settings.deploy_intent_f1_floor)
@@ -87,19 +92,25 @@ class Pipeline:
         index_root = self._settings.kb_index_dir
         previous_index = layout.current_version(index_root)
         say("checking the FAQ sources; rebuilding the KB index if they changed ...")
+        clock = time.monotonic()
         rebuilt = await asyncio.to_thread(ensure_kb_index, self._settings, self._encoder())
+        seconds["kb_index"] = time.monotonic() - clock
         index_version = layout.current_version(index_root)
         model_hash = training.training_hash(self._settings.rasa_project_dir)
         if live and not rebuilt and live["model_hash"] == model_hash and live["index_version"] == index_version:
             raise Invalid(f"nothing to deploy: model {model_hash} and index {index_version} are live as {live['id']}")
         say(f"KB index {index_version} is current" + (" (rebuilt)" if rebuilt else " (unchanged)"))
-        await self._swap_model(model, index_root, previous_index if rebuilt else None, say)
+        clock = time.monotonic()
+        await self._swap_model(model, index_root, previous_index if rebuilt else None,
+                               Path(live["model_file"]) if live else None, say)
+        seconds["model_swap"] = time.monotonic() - clock
         fields = {"model_hash": model_hash, "model_file": str(model.resolve()), "index_version": index_version,
-                  "metrics": metrics, "summary": (request.summary or "").strip()}
+                  "metrics": metrics, "summary": (request.summary or "").strip(),
+                  "seconds": {step: round(s, 1) for step, s in seconds.items()}}
         if not verdict.passed:
             fields.update(reason=request.reason.strip() if request.reason else "", gate=verdict.problems)
         version = await self.versions.record(fields, actor=actor)
-        say(f"deployed {version['id']}: model {model_hash}, index {index_version}")
+        say(f"deployed {version['id']}: model {model_hash}, index {index_version}; seconds: {fields['seconds']}")
         return version
 
     async def rollback(self, version_id: str | None, actor: dict[str, str], say: Say) -> dict[str, Any]:
@@ -115,18 +126,26 @@ class Pipeline:
         if target["index_version"] != previous_index:
             say(f"switching the KB index to {target['index_version']} ...")
             layout.publish(index_root, target["index_version"])
-        await self._swap_model(model, index_root, previous_index, say)
+        live = await self.versions.live()
+        await self._swap_model(model, index_root, previous_index, Path(live["model_file"]) if live else None, say)
         await self.versions.set_live(target["id"], actor=actor)
         say(f"rolled back to {target['id']}: model {target['model_hash']}, index {target['index_version']}")
         return target
 
-    async def _swap_model(self, model: Path, index_root: Path, index_to_restore: str | None, say: Say) -> None:
+    async def _swap_model(self, model: Path, index_root: Path, index_to_restore: str | None,
+                          model_to_restore: Path | None, say: Say) -> None:
+        """Load `model` into Rasa; if that fails, put the live pair (index, model) back."""
         say(f"loading model {model.name} into Rasa (hot swap) ...")
         try:
             status = await self.rasa.replace(model)
-        except ModelSwapFailed:
+        except ModelSwapFailed as failure:
+            say(f"hot swap failed: {failure}")
             if index_to_restore and layout.current_version(index_root) != index_to_restore:
                 layout.publish(index_root, index_to_restore)
-                say(f"Rasa did not take the model; KB index switched back to {index_to_restore}")
+                say(f"KB index switched back to {index_to_restore}")
+            if model_to_restore is not None:
+                with contextlib.suppress(ModelSwapFailed):
+                    await self.rasa.replace(model_to_restore)
+                    say(f"Rasa switched back to {model_to_restore.name}")
             raise
         say(f"Rasa serves {status.get('model_file')} (model id {status.get('model_id')})")

@@ -30,18 +30,20 @@ async def pipeline_lock(redis: Redis, keys: GatewayKeys, holder: str) -> AsyncIt
         raw = await redis.get(keys.editor_pipeline_lock())
         current = raw.decode().rsplit("|", 1)[0] if raw else "another train, test or deploy"
         raise Conflict(f"{current} is running; wait until it is done")
-    keeper = asyncio.create_task(_keep(lock))
+    done = asyncio.Event()
+    keeper = asyncio.create_task(_keep(lock, done))
     try:
         yield
     finally:
-        keeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await keeper
+        done.set()  # not cancel(): a command cancelled mid-flight can leave a pooled connection unusable
         with contextlib.suppress(LockError):
+            await keeper
             await lock.release()
 
 
-async def _keep(lock: Lock) -> None:
-    while True:
-        await asyncio.sleep(LOCK_TTL_S / 3)
-        await lock.reacquire()
+async def _keep(lock: Lock, done: asyncio.Event) -> None:
+    while not done.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), LOCK_TTL_S / 3)
+        if not done.is_set():
+            await lock.reacquire()

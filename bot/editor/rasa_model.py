@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 
 LOAD_TIMEOUT_S = 120.0
+STATUS_TIMEOUT_S = 15.0
+STATUS_ATTEMPTS = 3
 
 
 class ModelSwapFailed(Exception):
@@ -30,13 +32,25 @@ class RasaModels:
         return response.json()
 
     async def replace(self, model_file: Path) -> dict[str, Any]:
-        """Load `model_file` (a path Rasa can read: same machine) and return Rasa's status after."""
+        """Load `model_file` (a path Rasa can read: same machine) and return Rasa's status after.
+
+        Right after a load Rasa works through the turns that queued up while it loaded, so
+        the status check waits for an answer a little longer than a health check would."""
         path = str(Path(model_file).resolve())
         await self._request("PUT", "/model", json={"model_file": path}, timeout=LOAD_TIMEOUT_S)
-        status = await self.status()
+        status = await self._status_after_load()
         if Path(status.get("model_file") or "").name != Path(path).name:
             raise ModelSwapFailed(f"Rasa reports model {status.get('model_file')!r} after loading {path!r}")
         return status
+
+    async def _status_after_load(self) -> dict[str, Any]:
+        failure = ModelSwapFailed("no status check ran")
+        for _ in range(STATUS_ATTEMPTS):
+            try:
+                return (await self._request("GET", "/status", timeout=STATUS_TIMEOUT_S)).json()
+            except ModelSwapFailed as exc:
+                failure = exc
+        raise failure
 
     async def _request(self, method: str, path: str, *, timeout: float, **kwargs: Any) -> httpx.Response:
         try:
