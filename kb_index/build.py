@@ -16,7 +16,6 @@ from kb_index.encoder import Encoder
 from kb_index.errors import SourceError
 from kb_index.evaluate import Query, load_queries
 from kb_index.index import LangIndex, VersionIndex
-from kb_index.policy import Policy
 from kb_index.text import clean_query
 from kb_index.tokenize import Tokenizer
 
@@ -33,15 +32,12 @@ def build_index(
     dev_set: Path | None = None,
     tokenizer: Tokenizer | None = None,
     hnsw_threshold: int = HNSW_THRESHOLD,
-    policies: dict[str, Policy] | None = None,
 ) -> Path:
     """Build a new version under `index_root/versions/` and make it current.
 
     `dev_set` defaults to `<source_dir>/eval/dev.jsonl` when present; without one the
     default thresholds are kept. Nothing under `index_root` changes if validation or
-    encoding fails. `policies` keeps given thresholds instead of calibrating: an editor's
-    preview compares a candidate with the live index under the live thresholds, and
-    calibration would more than double the build time."""
+    encoding fails."""
     source_dir, index_root = Path(source_dir), Path(index_root)
     articles = load_articles(source_dir)
     dev_path = dev_set or (source_dir / DEV_SET)
@@ -59,9 +55,7 @@ def build_index(
     calibration = {}
     for lang, li in langs.items():
         lang_queries = [q for q in queries if q.lang == lang]
-        if policies is not None:
-            li.policy = policies[lang]
-        elif lang_queries:
+        if lang_queries:
             li.policy, calibration[lang] = calibrate(li, _evidence(li, lang_queries, encoder, tokenizer))
 
     content_hash = _content_hash(articles, encoder.name)

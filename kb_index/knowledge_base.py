@@ -19,10 +19,11 @@ import numpy as np
 
 from kb_index import layout
 from kb_index.articles import CATEGORIES, LANGS, Article
+from kb_index.candidate import build_candidate
 from kb_index.encoder import Encoder
 from kb_index.errors import IndexMismatch, KbError, KbNotReady, UnknownCategory, UnknownLanguage
 from kb_index.index import SearchResult, VersionIndex, trim
-from kb_index.policy import NONE, Policy
+from kb_index.policy import NONE
 from kb_index.text import clean_query
 from kb_index.tokenize import Tokenizer
 
@@ -70,10 +71,6 @@ class KnowledgeBase:
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised vectors of `texts` with the index's model (cosine = inner product)."""
         return self.encoder.encode(texts)
-
-    def policies(self) -> dict[str, Policy]:
-        """The live version's calibrated answering policy per language."""
-        return {lang: li.policy for lang, li in self._current().langs.items()}
 
     @property
     def version(self) -> str | None:
@@ -129,6 +126,14 @@ class KnowledgeBase:
         tokens = self._tokenizer.tokens(query, lang)
         decision, hits = index.langs[lang].search(vector, tokens, category)
         return SearchResult(decision, trim(decision, hits), hits, index.version)
+
+    def candidate(self, article: Article, index_root: Path) -> KnowledgeBase:
+        """A knowledge base over the live version with `article` added or replaced, published
+        under `index_root` (a temporary folder): what a preview searches."""
+        build_candidate(self._current(), article, self.encoder, self._tokenizer, Path(index_root))
+        candidate = KnowledgeBase(index_root, encoder=self.encoder, tokenizer=self._tokenizer, clock=self._clock)
+        candidate.reload()
+        return candidate
 
     def query_vectors(self, texts: list[str]) -> np.ndarray:
         """Embeddings of many queries in one batch, cleaned as `search` cleans them."""
