@@ -12,6 +12,7 @@ import hashlib
 import os
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
@@ -50,6 +51,25 @@ def ensure_kb_index(settings: Settings, encoder: Encoder | None = None) -> bool:
     return True
 
 
+async def live_model(settings: Settings, redis_url: str) -> Path | None:
+    """The model of the version editors made live (a deploy or rollback), not the newest
+    sources': edited sources go live only through a deploy."""
+    from redis.asyncio import Redis
+
+    from bot.editor.versions import VersionStore
+    from bot.keys import GatewayKeys
+
+    client = Redis.from_url(redis_url)
+    try:
+        live = await VersionStore(client, GatewayKeys(settings.key_prefix)).live()
+    finally:
+        await client.aclose()
+    if live and Path(live["model_file"]).is_file():
+        _say(f"serving the live version {live['id']} (model {live['model_hash']})")
+        return Path(live["model_file"])
+    return None
+
+
 def _port(url: str) -> str:
     return str(urlparse(url).port)
 
@@ -75,7 +95,7 @@ async def _wait_healthy(gateway_url: str, supervisor_exit: asyncio.Task[str]) ->
 
 async def _run(settings: Settings) -> int:
     started = time.monotonic()
-    model = training.ensure_model(settings.var_dir / "models", settings.rasa_env)
+    model = training.ensure_model(settings.var_dir / "models", settings.rasa_env, settings.rasa_project_dir)
     ensure_kb_index(settings)
     redis = redis_server.plan(settings.redis_url, settings.var_dir)
     redis_server.remember(settings.var_dir, redis.url)
@@ -90,6 +110,7 @@ async def _run(settings: Settings) -> int:
             await _wait_for(lambda: redis_server.answers(redis.url), "embedded Redis", 15)
         else:
             _say(f"using Redis at {redis.url}")
+        model = await live_model(settings, redis.url) or model
         endpoints, credentials = rasa_files.write(
             settings.var_dir / "run", redis_url=redis.url, actions_url=settings.actions_url,
             key_prefix=settings.key_prefix)

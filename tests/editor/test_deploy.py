@@ -35,6 +35,7 @@ from bot.editor import nlu_test
 from bot.editor.pipeline_lock import pipeline_lock
 from bot.keys import GatewayKeys
 from bot.settings import REPO_ROOT
+from bot.stack import live_model
 from bot.staff import StaffRegistry
 from handoff import HandoffQueue
 from tests.conftest import RasaStack, gateway_settings
@@ -248,6 +249,8 @@ def test_hot_swap_under_traffic_keeps_every_request_and_conversation_then_rollba
     assert rolled.json()["version"]["id"] == "v1"
     assert editor.rasa_model() == base_model
     assert editor.versions()["live"] == "v1"
+    restart_settings = gateway_settings(editor.stack, key_prefix=editor.prefix)
+    assert asyncio.run(live_model(restart_settings, editor.stack.env["SHOPASSIST_REDIS_URL"])).name == base_model
     latest_change = editor.versions()["history"][0]
     assert (latest_change["version"], latest_change["action"], latest_change["actor"]["name"]) == \
         ("v1", "rollback", "Yuna")
