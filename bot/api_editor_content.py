@@ -33,7 +33,10 @@ async def clusters(request: Request, lang: Literal["en", "ko"] = "en",
                    status: Literal["open", "resolved", "all"] = "open",
                    limit: int = Query(50, ge=1, le=200)) -> dict[str, Any]:
     services, _ = await _editor(request)
-    return {"clusters": await services.editor_content.inbox.clusters(lang, status, limit)}
+    try:
+        return {"clusters": await services.editor_content.inbox.clusters(lang, status, limit)}
+    except KbNotReady as exc:  # clustering embeds with the KB's model
+        raise ComponentUnavailable("kb", str(exc)) from exc
 
 
 @router.post("/misses/clusters/{cluster_id}/resolve",
@@ -41,7 +44,10 @@ async def clusters(request: Request, lang: Literal["en", "ko"] = "en",
 async def resolve(request: Request, body: Resolution,
                   cluster_id: str = PathParam(pattern=r"^c[0-9a-f]{16}$")) -> dict[str, Any]:
     services, actor = await _editor(request)
-    return await services.editor_content.inbox.resolve(cluster_id, body.model_dump(exclude_none=True), actor)
+    try:
+        return await services.editor_content.inbox.resolve(cluster_id, body.model_dump(exclude_none=True), actor)
+    except KbNotReady as exc:
+        raise ComponentUnavailable("kb", str(exc)) from exc
 
 
 @router.get("/intents", summary="Intents examples can be added to, with example counts per language")
