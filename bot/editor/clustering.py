@@ -47,22 +47,39 @@ def cluster_id(first: Miss) -> str:
     return "c" + hashlib.sha256(f"{first.lang}:{first.id}".encode()).hexdigest()[:16]
 
 
+class GreedyGroups:
+    """The clustering state: rows are added in order, so a request whose misses only grew at
+    the end continues from the previous one instead of starting over."""
+
+    def __init__(self, threshold: float, dimension: int) -> None:
+        self.threshold = threshold
+        self.groups: list[list[int]] = []
+        self._sums = np.zeros((16, dimension), dtype=np.float32)  # per group, grown by doubling
+        self._size = 0
+
+    def extend(self, vectors: np.ndarray) -> GreedyGroups:
+        for vector in vectors:
+            index = self._size
+            self._size += 1
+            count = len(self.groups)
+            if count:
+                sums = self._sums[:count]
+                similarity = (sums @ vector) / np.maximum(np.linalg.norm(sums, axis=1), 1e-9)
+                best = int(np.argmax(similarity))
+                if similarity[best] >= self.threshold:
+                    self.groups[best].append(index)
+                    sums[best] += vector
+                    continue
+            if count == len(self._sums):
+                self._sums = np.vstack([self._sums, np.zeros_like(self._sums)])
+            self._sums[count] = vector
+            self.groups.append([index])
+        return self
+
+
 def group(vectors: np.ndarray, threshold: float) -> list[list[int]]:
     """Indices of `vectors` (L2-normalised rows) grouped greedily, in input order."""
-    groups: list[list[int]] = []
-    sums = np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
-    for index, vector in enumerate(vectors):
-        if groups:
-            norms = np.linalg.norm(sums, axis=1)
-            similarity = (sums @ vector) / np.maximum(norms, 1e-9)
-            best = int(np.argmax(similarity))
-            if similarity[best] >= threshold:
-                groups[best].append(index)
-                sums[best] += vector
-                continue
-        groups.append([index])
-        sums = np.vstack([sums, vector[None, :]])
-    return groups
+    return GreedyGroups(threshold, vectors.shape[1]).extend(vectors).groups
 
 
 @dataclass(frozen=True)
@@ -96,25 +113,36 @@ class MissClusterer:
         self._tokens = tokens
         self._threshold = threshold
         self._vectors: dict[str, np.ndarray] = {}
+        self._state: dict[str, tuple[list[str], GreedyGroups]] = {}  # per language
         self._lock = threading.Lock()
 
     def clusters(self, misses: Sequence[Miss]) -> list[MissCluster]:
-        """Blocking (encodes): call from a worker thread."""
+        """One language's misses, oldest first.  Blocking (encodes): call from a worker thread."""
         if not misses:
             return []
-        vectors = self._vectors_of(misses)
+        ids = [m.id for m in misses]
+        with self._lock:
+            cached = self._state.get(misses[0].lang)
+            # start over when misses went away (a resolution, the stream's cap), else continue
+            seen, state = cached if cached and ids[:len(cached[0])] == cached[0] else ([], None)
+            if len(misses) > len(seen):
+                vectors = self._vectors_of(misses[len(seen):])
+                state = state or GreedyGroups(self._threshold, vectors.shape[1])
+                state.extend(vectors)
+            assert state is not None
+            self._state[misses[0].lang] = (ids, state)
+            groups = [list(g) for g in state.groups]
         return [MissCluster(cluster_id(misses[g[0]]), misses[g[0]].lang, tuple(misses[i] for i in g))
-                for g in group(vectors, self._threshold)]
+                for g in groups]
 
     def _vectors_of(self, misses: Sequence[Miss]) -> np.ndarray:
-        with self._lock:
-            new = [m for m in misses if m.id not in self._vectors]
-            if new:
-                joined = features(self._encode([m.text for m in new]), [self._tokens(m.text, m.lang) for m in new])
-                for miss, vector in zip(new, joined, strict=True):
-                    self._vectors[miss.id] = vector
-            vectors = np.stack([self._vectors[m.id] for m in misses])
-            if len(self._vectors) > MAX_CACHED:
-                wanted = {m.id for m in misses}
-                self._vectors = {k: v for k, v in self._vectors.items() if k in wanted}
-            return vectors
+        """Embeddings are kept per miss id (ids never change): a regrouping encodes nothing."""
+        new = [m for m in misses if m.id not in self._vectors]
+        if new:
+            joined = features(self._encode([m.text for m in new]), [self._tokens(m.text, m.lang) for m in new])
+            for miss, vector in zip(new, joined, strict=True):
+                self._vectors[miss.id] = vector
+        vectors = np.stack([self._vectors[m.id] for m in misses])
+        if len(self._vectors) > MAX_CACHED:
+            self._vectors = {m.id: self._vectors[m.id] for m in misses}
+        return vectors
