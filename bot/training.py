@@ -41,6 +41,11 @@ def training_hash(root: Path = REPO_ROOT) -> str:
     return digest.hexdigest()[:16]
 
 
+def model_hash(model: Path) -> str:
+    """The training hash a cached model file is named by."""
+    return model.name.removeprefix("shopassist-").removesuffix(".tar.gz")
+
+
 def rasa_command(rasa_env: Path, *args: str) -> list[str]:
     return [str(rasa_env / "bin" / "rasa"), *args]
 

@@ -49,7 +49,8 @@ def _nlu_test(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     for intent, row in report["per_intent"].items():
         print(f"  {intent:24} P {row['precision']:.2f}  R {row['recall']:.2f}  F1 {row['f1']:.2f}  n {row['support']}")
-    print(f"  {len(report['misclassified'])} misclassified; {nlu_test.summary(report)}")
+    print(f"  {report.get('misclassified_total', len(report['misclassified']))} misclassified; "
+          f"{nlu_test.summary(report)}")
     return 0
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot import training
 from bot.editor.pipeline import DeployRequest, Pipeline
 from bot.editor.versions import now_iso
 from bot.errors import ApiError
@@ -142,7 +143,7 @@ class JobRunner:
     async def _work(self, kind: str, request: DeployRequest, actor: dict[str, str], log: JobLog) -> dict[str, Any]:
         if kind == "train":
             model = await self.pipeline.train(log.say)
-            return {"model_file": str(model), "model_hash": model.name.removeprefix("shopassist-").split(".")[0]}
+            return {"model_file": str(model), "model_hash": training.model_hash(model)}
         if kind == "test":
             report = await self.pipeline.test(log.say)
             return {key: report[key] for key in ("model_hash", "macro_f1", "examples", "method")} | {

@@ -42,6 +42,7 @@ def build_report(results: Path) -> dict[str, Any]:
         "macro_f1": intent_report["macro avg"]["f1-score"],
         "per_intent": per_intent,
         "lang": {lang: _language_scores(predictions, lang) for lang in ("en", "ko")},
+        "misclassified_total": len(misclassified),
         "misclassified": sorted(misclassified, key=lambda m: -m["confidence"])[:MAX_MISCLASSIFIED],
     }
 

@@ -79,8 +79,12 @@ class Pipeline:
         clock = time.monotonic()
         model = await self.train(say)
         seconds = {"train": time.monotonic() - clock}
-        metrics = gate.metrics_of(await self.test(say))
+        report = await self.test(say)
         seconds["test"] = time.monotonic() - clock - seconds["train"]
+        model_hash = training.model_hash(model)
+        if report["model_hash"] != model_hash:
+            raise Invalid("the sources changed while this deploy trained and tested; start it again")
+        metrics = gate.metrics_of(report)
         live = await self.versions.live()
         verdict = gate.check(metrics, live["metrics"] if live else None,
                              max_drop=self._settings.deploy_max_f1_drop, floor=self._settings.deploy_intent_f1_floor)
@@ -96,13 +100,15 @@ class Pipeline:
         rebuilt = await asyncio.to_thread(ensure_kb_index, self._settings, self._encoder())
         seconds["kb_index"] = time.monotonic() - clock
         index_version = layout.current_version(index_root)
-        model_hash = training.training_hash(self._settings.rasa_project_dir)
         if live and not rebuilt and live["model_hash"] == model_hash and live["index_version"] == index_version:
             raise Invalid(f"nothing to deploy: model {model_hash} and index {index_version} are live as {live['id']}")
         say(f"KB index {index_version} is current" + (" (rebuilt)" if rebuilt else " (unchanged)"))
         clock = time.monotonic()
-        await self._swap_model(model, index_root, previous_index if rebuilt else None,
-                               Path(live["model_file"]) if live else None, say)
+        if await self.rasa.serves(model):
+            say(f"Rasa already serves {model.name}; only the KB index changed")
+        else:
+            await self._swap_model(model, index_root, previous_index if rebuilt else None,
+                                   Path(live["model_file"]) if live else None, say)
         seconds["model_swap"] = time.monotonic() - clock
         fields = {"model_hash": model_hash, "model_file": str(model.resolve()), "index_version": index_version,
                   "metrics": metrics, "summary": (request.summary or "").strip(),

@@ -31,6 +31,13 @@ class RasaModels:
         response = await self._request("GET", "/status", timeout=5.0)
         return response.json()
 
+    async def serves(self, model_file: Path) -> bool:
+        """Whether Rasa answers that it has this model loaded (False if it does not answer)."""
+        try:
+            return Path((await self.status()).get("model_file") or "").name == Path(model_file).name
+        except ModelSwapFailed:
+            return False
+
     async def replace(self, model_file: Path) -> dict[str, Any]:
         """Load `model_file` (a path Rasa can read: same machine) and return Rasa's status after.
 
