@@ -34,8 +34,8 @@ def test_an_added_article_leaves_the_other_language_alone(tiny_index: Path, tmp_
                                                           tokenizer: Tokenizer) -> None:
     live = _kb(tiny_index, encoder, tokenizer)
     added = Article(id="ko-gift-card", lang="ko", category="products", title="기프트카드",
-                    questions=("기프트카드 판매하나요?", "상품권 살 수 있나요?"), answer="디지털 기프트카드를 판매해요.",
-                    tags=(), updated="2026-11-25")
+                    questions=("기프트카드 판매하나요?", "상품권 살 수 있나요?"),
+                    answer="디지털 기프트카드를 판매해요.", tags=(), updated="2026-11-25")
     candidate = live.candidate(added, tmp_path / "candidate")
     assert candidate.search("기프트카드 판매하나요?", "ko").ranked[0].id == "ko-gift-card"
     assert candidate.health()["articles"] == {"en": 3, "ko": 3}
