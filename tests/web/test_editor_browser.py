@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.editor.sources import editable_sources
-from tests.web.pages import SCREENSHOTS, ask, editor_token, new_page, wait_for_kb
+from tests.web.pages import SCREENSHOTS, TIMEOUT_MS, ask, editor_token, new_page, wait_for_kb
 from tests.web.servers import gateway_env, gateway_process, in_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
@@ -68,7 +68,7 @@ def test_a_real_miss_is_resolved_into_an_article_and_previewed_in_english_and_ko
     token = editor_token(monkeypatch, capsys, redis_url, key_prefix, "Mina Page")
     editor = sign_in(browser, editor_site, token)
     cluster = editor.locator("li.cluster", has_text=UNANSWERED)
-    expect(cluster).to_be_visible()  # the inbox refreshes itself every few seconds
+    expect(cluster).to_be_visible(timeout=TIMEOUT_MS)  # the inbox refreshes itself every 3 s
     expect(cluster.locator(".count")).to_contain_text("question")
     cluster.locator("select.article-pick").select_option(ARTICLE_ID)
     cluster.locator("button.add-article").click()

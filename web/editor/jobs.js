@@ -74,6 +74,7 @@ function show(job) {
   title.textContent = t("job", t("kind_" + job.kind), t("state_" + job.state));
   title.className = "job-" + job.state;
   title.dataset.state = job.state;
+  title.dataset.job = job.id;
   $("job-progress").replaceChildren(...job.progress.map((step) => {
     const li = el("li");
     li.append(el("time", null, when(step.ts)), el("span", null, step.message));
