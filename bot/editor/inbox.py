@@ -43,9 +43,9 @@ class MissInbox:
         out: list[dict[str, Any]] = []
         if status in ("open", "all"):
             found = sorted(await self._open_clusters(lang), key=lambda c: (-len(c.misses), -c.misses[-1].ts))
-            for cluster in found[:limit]:
-                suggestion = await self._suggester.suggest(cluster.examples[0], lang)
-                out.append({**cluster.summary(), "status": "open", "suggestion": suggestion})
+            shown = found[:limit]
+            suggestions = await asyncio.gather(*(self._suggester.suggest(c.examples[0], lang) for c in shown))
+            out += [{**c.summary(), "status": "open", "suggestion": s} for c, s in zip(shown, suggestions, strict=True)]
         if status in ("resolved", "all"):
             out += [r for r in (await self._store.resolutions()).values()
                     if r.get("lang") == lang and r.get("status") == "resolved"]

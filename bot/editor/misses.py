@@ -8,6 +8,7 @@ never come back as open even when later clustering would group them differently.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.errors import Conflict
 from bot.keys import GatewayKeys
 
 MAX_READ = 10_000
+STALE_CLAIM_S = 600.0  # longer than any source edit (rasa data validate times out at 180 s)
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,17 @@ class MissStore:
         return {k.decode(): json.loads(v) for k, v in raw.items()}
 
     async def claim(self, cluster_id: str, record: dict[str, Any]) -> None:
-        """Mark a cluster as being resolved; a second editor resolving it at once gets 409."""
-        if not await self._redis.hsetnx(self._keys.editor_resolutions(), cluster_id, json.dumps(record)):
-            raise Conflict(f"cluster {cluster_id} is already resolved")
+        """Mark a cluster as being resolved; a second editor resolving it at once gets 409.
+        A claim left by a gateway that died mid-resolve lapses after STALE_CLAIM_S."""
+        key = self._keys.editor_resolutions()
+        if await self._redis.hsetnx(key, cluster_id, json.dumps(record)):
+            return
+        held = json.loads(await self._redis.hget(key, cluster_id) or b"{}")
+        started = float((held.get("resolution") or {}).get("ts") or 0)
+        if held.get("status") == "resolving" and time.time() - started > STALE_CLAIM_S:
+            await self._redis.hset(key, cluster_id, json.dumps(record))
+            return
+        raise Conflict(f"cluster {cluster_id} is already {held.get('status') or 'resolved'}")
 
     async def release(self, cluster_id: str) -> None:
         """Undo a claim whose source edit was refused."""

@@ -5,6 +5,7 @@ embedding model."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from bot.settings import Settings
+from tests.actions.shopper_chat import Chat
 from tests.conftest import RasaStack, gateway_settings
 from tests.editor.sources import editable_sources
 
@@ -43,4 +45,14 @@ def content_app(rasa_stack: RasaStack, redis_url: str, tmp_path_factory: pytest.
     settings = gateway_settings(rasa_stack, rasa_project_dir=Path(copies["SHOPASSIST_RASA_PROJECT_DIR"]),
                                 kb_source_dir=Path(copies["SHOPASSIST_KB_SOURCE_DIR"]), var_dir=folder / "var")
     with TestClient(create_app(settings, redis_url)) as client:
+        _wait_for_kb(client)
         yield ContentApp(client, settings)
+
+
+def _wait_for_kb(client: httpx.Client) -> None:
+    """The action server loads the FAQ index in the background; until then FAQ turns say so."""
+    chat = Chat.start(client, "en")
+    deadline = time.monotonic() + 120
+    while "getting our help articles ready" in chat.send("how long does a refund take?"):
+        assert time.monotonic() < deadline, "the knowledge base did not load in 120 s"
+        time.sleep(2)
