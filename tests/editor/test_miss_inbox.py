@@ -116,3 +116,30 @@ def test_a_refused_resolution_changes_nothing(content_app: ContentApp, editor: d
     dismissed = content_app.client.post(url, json={"action": "dismiss"}, headers=editor)
     assert dismissed.status_code == 200 and dismissed.json()["changed_files"] == []
     assert _snapshot(content_app.nlu_dir) == before
+
+
+def test_resolving_into_an_article_or_out_of_scope(content_app: ContentApp, editor: dict[str, str]) -> None:
+    students = ["is there a student discount code", "do students get a discount code"]
+    for text in students:
+        miss(content_app, text)
+    cluster = cluster_with(clusters(content_app, editor), students[0])
+    url = f"/api/v1/editor/misses/clusters/{cluster['id']}/resolve"
+    wrong_language = content_app.client.post(url, json={"action": "add_to_article", "article_id": "ko-coupons-welcome"},
+                                             headers=editor)
+    assert wrong_language.status_code == 422 and "ko" in wrong_language.json()["error"]["message"]
+    added = content_app.client.post(url, json={"action": "add_to_article", "article_id": "en-coupons-welcome"},
+                                    headers=editor)
+    assert added.status_code == 200, added.text
+    assert added.json()["changed_files"] == [str(content_app.faq_dir / "en" / "coupons.yml")]
+    article = content_app.client.get("/api/v1/editor/articles/en-coupons-welcome", headers=editor).json()
+    assert article["questions"][-2:] == list(reversed(students))  # examples come newest first
+
+    weather = ["will it rain in Busan tomorrow?", "is it going to rain in Busan tomorrow"]
+    for text in weather:
+        miss(content_app, text, source="nlu_fallback")
+    cluster = cluster_with(clusters(content_app, editor), weather[0])
+    response = content_app.client.post(f"/api/v1/editor/misses/clusters/{cluster['id']}/resolve",
+                                       json={"action": "out_of_scope"}, headers=editor)
+    assert response.status_code == 200, response.text
+    written = examples_by_intent((content_app.nlu_dir / "nlu_en.yml").read_text(), Path("nlu_en.yml"))
+    assert set(weather) <= set(written["out_of_scope"])
