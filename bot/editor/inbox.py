@@ -88,7 +88,7 @@ class MissInbox:
         article = await asyncio.to_thread(self._writer.article, action["article_id"])
         if article.lang != cluster.lang:
             raise Invalid(f"article {article.id} is in {article.lang}; this cluster is {cluster.lang}")
-        questions = action.get("questions") or cluster.examples
+        questions = [" ".join(q.split()) for q in action.get("questions") or cluster.examples]
         known = {q.casefold() for q in article.questions}
         added = [q for q in dict.fromkeys(questions) if q.casefold() not in known]
         extended = replace(article, questions=(*article.questions, *added), updated=dt.date.today().isoformat())

@@ -87,6 +87,9 @@ class SourceWriter:
         """Add `examples` to `intent` in nlu_<lang>.yml; returns the files changed (none if all were there)."""
         if intent not in self.intents():
             raise Invalid(f"unknown intent {intent!r}; pick one of GET /api/v1/editor/intents")
+        examples = [" ".join(e.split()) for e in examples]  # a shopper's line breaks would end the block
+        if not all(examples):
+            raise Invalid("examples must not be empty")
         with self._locked():
             new = self._new_examples(intent, examples)
             if not new:
