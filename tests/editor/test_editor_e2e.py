@@ -99,7 +99,7 @@ def test_an_editor_fixes_two_unanswered_questions_and_the_same_conversations_get
     shopper_ko = new_page(browser, f"{url}/demo/ko.html")
     shopper_ko.get_by_role("button", name="채팅 상담").click()
     assert "찾지 못했어요" in reply_to(shopper_ko, KO_QUESTION)
-    conversations = conversation_of(shopper_en), conversation_of(shopper_ko)
+    conversations = conversation_of(shopper_en)["conversation_id"], conversation_of(shopper_ko)["conversation_id"]
 
     token = editor_token(monkeypatch, capsys, redis_url, prefix, "Jisoo New")
     editor = new_page(browser, f"{url}/editor/")
@@ -152,7 +152,8 @@ def test_an_editor_fixes_two_unanswered_questions_and_the_same_conversations_get
 
     assert EN_ANSWER in reply_to(shopper_en, EN_QUESTION)  # the same conversations, nothing restarted
     assert "온라인 전용 쇼핑몰" in reply_to(shopper_ko, KO_QUESTION)
-    assert (conversation_of(shopper_en), conversation_of(shopper_ko)) == conversations
+    assert (conversation_of(shopper_en)["conversation_id"], conversation_of(shopper_ko)["conversation_id"]) \
+        == conversations
 
     editor.get_by_role("tab", name="Versions").click()
     expect(editor.locator("#version-rows tr .badge.live")).to_have_count(1)
