@@ -28,7 +28,7 @@ async def answer_question(turn: Turn, text: str, category: str | None = None) ->
     kb = await runtime.knowledge_base()
     started = time.perf_counter()
     result = await asyncio.to_thread(kb.search, text, turn.language, category)
-    turn.report("kb_question", lang=turn.language, decision=result.decision,
+    turn.signal("kb_question", lang=turn.language, decision=result.decision, category=category,
                 article_id=result.results[0].id if result.decision == "answer" else None,
                 search_ms=(time.perf_counter() - started) * 1000)
     if result.decision == "answer":
@@ -44,11 +44,28 @@ async def answer_question(turn: Turn, text: str, category: str | None = None) ->
                  buttons=_article_buttons(turn, [(h.id, h.title) for h in result.results]))
     else:
         turn.missed = True
+        turn.record_miss("kb_none", intent=turn.intent, confidence=round(turn.confidence, 4),
+                         kb_candidates=[_candidate(h.id, h.title, h.score) for h in result.ranked[:3]])
         turn.set("pending", "offer_human")
         turn.say("Sorry, I couldn't find an answer to that in our help articles. Would you like to talk to a "
                  "person?",
                  "죄송해요, 도움말에서 답을 찾지 못했어요. 상담원과 이야기해 보시겠어요?",
                  buttons=buttons.yes_no(turn))
+
+
+def _candidate(article_id: str, title: str, score: float | None) -> dict[str, object]:
+    return {"id": article_id, "title": title, "score": None if score is None else round(float(score), 4)}
+
+
+def asked_question(turn: Turn) -> str | None:
+    """The shopper's last typed message before this one: the question an article answered
+    (button taps arrive as `/intent{...}` payloads and are skipped)."""
+    users = [e for e in turn.tracker.events if e.get("event") == "user"]
+    for event in reversed(users[:-1]):
+        text = str(event.get("text") or "").strip()
+        if text and not text.startswith("/"):
+            return text
+    return None
 
 
 def show_article(turn: Turn, article_id: str, answer: str, alternatives: list[str]) -> None:
@@ -113,6 +130,9 @@ async def _not_helped(turn: Turn, _: str) -> None:
     """A "no" is a miss; offer the runner-up articles, and a person."""
     turn.missed = True
     kb = await runtime.knowledge_base()
+    shown = [a for a in (kb.get(i) for i in (turn.slot("kb_shown") or [])[-1:]) if a]
+    turn.record_miss("not_helpful", intent="faq", confidence=None, question=asked_question(turn),
+                     kb_candidates=[_candidate(a.id, a.title, None) for a in shown])
     alternatives = [(a.id, a.title) for a in (kb.get(i) for i in turn.slot("kb_choices") or []) if a]
     turn.set("kb_choices", [i for i, _ in alternatives])
     turn.set("pending", "kb_choice")

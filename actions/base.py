@@ -61,8 +61,9 @@ class ShopAction(Action):
                 await flow.after_turn(turn, misses)
         except Exception as exc:  # noqa: BLE001 - the shopper must get an answer whatever failed
             turn.messages.clear()
+            turn.signals.clear()
             _tell_failure(turn, exc)
-        turn.report("insight", event="action_timing", ms=(time.perf_counter() - started) * 1000)
+        turn.signal("insight", event="action_timing", ms=(time.perf_counter() - started) * 1000)
         events = turn.flush(dispatcher)
         if not any(e["name"] == "misses" for e in events):
             events.append(SlotSet("misses", misses_before))

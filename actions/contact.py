@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from actions import pending
+from actions.answers import answer_question
 from actions.base import ShopAction
 from actions.escalation import context, flow
 from actions.escalation.policy import Decision
@@ -34,6 +35,14 @@ def contact_in(text: str) -> dict[str, str] | None:
     return None
 
 
+def question_beside_contact(text: str) -> str | None:
+    """The question in "Do you rent costumes? Reach me at a@b.com": contact details make the NLU
+    say provide_contact, but unasked-for details come with a question that deserves an answer."""
+    rest = _PHONE.sub(" ", _EMAIL.sub(" ", text))
+    words = re.findall(r"[^\W\d_]+", rest)
+    return rest.strip() if "?" in rest and len(words) >= 3 else None
+
+
 class ActionProvideContact(ShopAction):
     action_name = "action_provide_contact"
     handles = ("provide_contact",)
@@ -43,6 +52,10 @@ class ActionProvideContact(ShopAction):
         waiting: Any = turn.slot("escalation")
         kind, _ = pending.parse(turn.slot("pending"))
         if kind != "contact" or not isinstance(waiting, dict):
+            question = question_beside_contact(turn.text)
+            if question:
+                await answer_question(turn, question)
+                return
             turn.say("Thanks! What can I help you with?", "감사합니다! 무엇을 도와드릴까요?")
             return
         found = contact_in(turn.text)

@@ -83,7 +83,7 @@ class ActionRate(ShopAction):
         config = runtime.settings()
         await runtime.redis().hset(feedback_key(config.key_prefix, turn.conversation_id),
                                    mapping={stage: score, f"{stage}_at": time.time()})
-        turn.report("insight", event=stage, score=score)
+        turn.signal("insight", event=stage, score=score)
         turn.missed = False
         turn.set("pending", None)
         if stage == "csat" and sampled_for_nps(turn.conversation_id, config.nps_sample_rate):

@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shop import Customer, Order
+from actions.signals import emit
 
 ORDER_ID = re.compile(r"(?<![0-9A-Za-z])(?:ord[-\s#]?)?(1\d{5})(?![0-9])", re.I)
 
@@ -56,7 +57,8 @@ class Turn:
     missed: bool | None = None
     skill: str = "general"
     customer_cache: list[Customer | None] = field(default_factory=list)
-    signals: list[dict[str, Any]] = field(default_factory=list)  # facts for the gateway (actions/signals.py)
+    # facts for the gateway's observers (actions/signals.py), sent with the replies
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Turn:
@@ -98,6 +100,15 @@ class Turn:
             message["buttons"] = buttons
         self.messages.append(message)
 
+    def signal(self, kind: str, **fields: Any) -> None:
+        """A fact about this turn for the gateway's observers (insights, the editors' inbox), not the shopper."""
+        self.signals.append({"kind": kind, **fields})
+
+    def record_miss(self, source: str, **fields: Any) -> None:
+        """Report this turn to the editors' miss inbox (at most once per turn)."""
+        if not any(s["kind"] == "miss" for s in self.signals):
+            self.signal("miss", source=source, lang=self.language, **fields)
+
     def entity(self, name: str) -> str | None:
         for entity in self.entities:
             if entity.get("entity") == name and entity.get("value"):
@@ -138,15 +149,9 @@ class Turn:
         if order_id:
             self.order = await self.own_order(order_id) or self.order
 
-    def report(self, kind: str, **fields: Any) -> None:
-        """A fact about this turn for the gateway's observers (insights, the editors' inbox), not the shopper."""
-        self.signals.append({"kind": kind, **fields})
-
     def flush(self, dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
-        from actions.signals import emit
-
         for message in self.messages:
             dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
-        for signal in self.signals:
-            emit(dispatcher, **signal)
+        for fields in self.signals:
+            emit(dispatcher, **fields)
         return [SlotSet(name, value) for name, value in self.slots.items()]

@@ -1,4 +1,4 @@
-"""The web front ends (widget, agent console, demo shop) and the headers that protect them.
+"""The web front ends (widget, agent console, editor page, demo shop) and the headers that protect them.
 
 Static files are served from `web/`.  Every response gets a strict Content-Security-Policy
 (no inline script or style, no plugins, no framing), so even a message that slipped past
@@ -29,7 +29,7 @@ SECURITY_HEADERS = {
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Mount the front ends and add the security middleware (CORS outermost)."""
-    for name in ("widget", "agent", "demo", "insights"):
+    for name in ("widget", "agent", "editor", "insights", "demo"):
         app.mount(f"/{name}", StaticFiles(directory=WEB_DIR / name, html=True), name=name)
 
     @app.get("/", include_in_schema=False)

@@ -17,6 +17,8 @@ from bot import (
     api_agent,
     api_agent_kb,
     api_consent,
+    api_editor_content,
+    api_editor_deploy,
     api_events,
     api_health,
     api_insights,
@@ -65,6 +67,8 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
     app.include_router(api_consent.router)
     app.include_router(api_privacy.router)
     app.include_router(api_insights.router)
+    app.include_router(api_editor_deploy.router)
+    app.include_router(api_editor_content.router)
     _install_error_handlers(app)
 
     @app.middleware("http")

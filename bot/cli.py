@@ -41,7 +41,11 @@ def _run(settings: Settings, _: argparse.Namespace) -> int:
 def _train(settings: Settings, _: argparse.Namespace) -> int:
     from bot import training
 
-    print(training.ensure_model(settings.var_dir / "models", settings.rasa_env))
+    try:
+        print(training.ensure_model(settings.var_dir / "models", settings.rasa_env, settings.rasa_project_dir))
+    except training.TrainingFailed as exc:
+        print(f"shopassist: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -142,6 +146,7 @@ def _csv(value: str) -> list[str]:
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    from bot.editor import cli as editor_cli
     from bot.privacy import cli as privacy_cli
     from bot.proactive import cli as proactive_cli
     from kb_index import cli as kb_cli
@@ -181,6 +186,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     report.set_defaults(handler=_report)
     proactive_cli.register(sub, settings)
     privacy_cli.register(sub)
+    editor_cli.register(sub)
     kb_cli.register(sub, source_dir=settings.kb_source_dir, index_dir=settings.kb_index_dir,
                     model=settings.embedding_model or None)
     return parser

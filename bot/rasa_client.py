@@ -53,6 +53,12 @@ class RasaClient:
         )
         return response.json().get("messages", [])
 
+    async def parse(self, text: str) -> dict[str, Any]:
+        """The live model's NLU reading of `text` (intent, ranking, entities); no conversation is touched."""
+        response = await self._call("POST", f"{self._rasa_url}/model/parse", params={"token": self._token},
+                                    json={"text": text})
+        return response.json()
+
     async def rasa_status(self) -> dict[str, Any]:
         response = await self._call("GET", f"{self._rasa_url}/status", params={"token": self._token},
                                     timeout=2.0)

@@ -13,6 +13,10 @@ import httpx
 from redis.asyncio import Redis
 
 from bot.conversations import ConversationStore
+from bot.editor.content import EditorContent, editor_content
+from bot.editor.jobs import JobRunner
+from bot.editor.miss_recorder import MissRecorder
+from bot.editor.pipeline import Pipeline
 from bot.insights.observer import TurnInsights
 from bot.insights.runtime import Insights, open_insights
 from bot.keys import GatewayKeys
@@ -47,6 +51,8 @@ class Services:
     staff: StaffRegistry
     consent: ConsentStore
     insights: Insights
+    editor_jobs: JobRunner
+    editor_content: EditorContent
 
     async def kb_health(self) -> dict[str, Any]:
         health = await asyncio.to_thread(self.kb.health)
@@ -80,6 +86,9 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
         await asyncio.to_thread(kb.warm_up)
     except KbNotReady as exc:
         log.warning("knowledge base not loaded: %s", exc)
+    pipeline = Pipeline(settings, redis, http, encoder=lambda: kb.encoder if kb.version else None)
+    editor_jobs = JobRunner(redis, keys, pipeline)
+    turns.observers.append(MissRecorder(redis, keys))
     relay.start()
     try:
         async with open_insights(settings, redis, queue, store) as insights:
@@ -90,10 +99,12 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
             sweeper.start()
             try:
                 yield Services(settings, redis, http, rasa, store, limiter, turns, kb, queue, proactive,
-                               StaffRegistry(redis, settings.key_prefix), consent, insights=insights)
+                               StaffRegistry(redis, settings.key_prefix), consent, insights, editor_jobs,
+                               editor_content(settings, redis, keys, rasa, kb))
             finally:
                 await sweeper.stop()
     finally:
+        await editor_jobs.stop()
         await relay.stop()
         await http.aclose()
         await redis.aclose()

@@ -128,6 +128,21 @@ class Settings(BaseSettings):
         366, ge=1, le=3660, description="Longest period one dashboard query or report may span.")
     metrics_token: SecretStr = Field(
         SecretStr(""), description="Bearer token for /metrics. Empty: /metrics answers loopback clients only.")
+    # --- editors: train, test, deploy ----------------------------------------------------
+    rasa_project_dir: Path = Field(
+        REPO_ROOT, description="Folder with config.yml, domain.yml, nlu_data/ that `train` and `deploy` read.")
+    deploy_max_f1_drop: float = Field(
+        0.02, ge=0, le=1,
+        description="A deploy is refused when macro-F1 (overall or per language) drops more than this.")
+    deploy_intent_f1_floor: float = Field(
+        0.5, ge=0, le=1, description="A deploy is refused when any intent's held-out F1 falls below this.")
+
+    # --- editors: miss inbox and content --------------------------------------------------
+    editor_cluster_similarity: float = Field(
+        0.5, gt=0, le=1,
+        description="Similarity (half embedding cosine, half token overlap) at which a miss joins a cluster.")
+    editor_preview_questions: int = Field(
+        500, ge=1, le=5000, description="Latest real FAQ questions an article preview replays.")
 
     rasa_env: Path = Field(REPO_ROOT / ".venv-rasa", description="Virtualenv with Rasa (Python 3.10).")
     log_level: str = Field("INFO", description="DEBUG shows message text; INFO and above never do.")

@@ -12,6 +12,8 @@ import hashlib
 import os
 import sys
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import httpx
@@ -20,6 +22,9 @@ from bot import rasa_files, redis_server, training
 from bot.settings import REPO_ROOT, Settings
 from bot.supervisor import ProcessSpec, Supervisor
 
+if TYPE_CHECKING:
+    from kb_index import Encoder
+
 HEALTH_TIMEOUT_S = 180
 
 
@@ -27,8 +32,9 @@ def _say(text: str) -> None:
     print(f"[shopassist] {text}", flush=True)
 
 
-def ensure_kb_index(settings: Settings) -> None:
-    """Build the FAQ index when its sources (or the model) changed since the last build."""
+def ensure_kb_index(settings: Settings, encoder: Encoder | None = None) -> bool:
+    """Build the FAQ index when its sources (or the model) changed since the last build;
+    True when a new version was published.  `encoder`: an already loaded one to reuse."""
     from kb_index import build_index  # heavy import, only when we may build
 
     digest = hashlib.sha256(settings.embedding_model.encode())
@@ -37,10 +43,31 @@ def ensure_kb_index(settings: Settings) -> None:
     stamp_file = settings.kb_index_dir / "source.sha256"
     current = settings.kb_index_dir / "current"
     if current.exists() and stamp_file.exists() and stamp_file.read_text() == digest.hexdigest():
-        return
+        return False
     _say("FAQ sources changed; building the knowledge-base index ...")
-    build_index(settings.kb_source_dir, settings.kb_index_dir, settings.embedding_model or None)
+    build_index(settings.kb_source_dir, settings.kb_index_dir, None if encoder else settings.embedding_model or None,
+                encoder)
     stamp_file.write_text(digest.hexdigest())
+    return True
+
+
+async def live_model(settings: Settings, redis_url: str) -> Path | None:
+    """The model of the version editors made live (a deploy or rollback), not the newest
+    sources': edited sources go live only through a deploy."""
+    from redis.asyncio import Redis
+
+    from bot.editor.versions import VersionStore
+    from bot.keys import GatewayKeys
+
+    client = Redis.from_url(redis_url)
+    try:
+        live = await VersionStore(client, GatewayKeys(settings.key_prefix)).live()
+    finally:
+        await client.aclose()
+    if live and Path(live["model_file"]).is_file():
+        _say(f"serving the live version {live['id']} (model {live['model_hash']})")
+        return Path(live["model_file"])
+    return None
 
 
 def _port(url: str) -> str:
@@ -68,7 +95,7 @@ async def _wait_healthy(gateway_url: str, supervisor_exit: asyncio.Task[str]) ->
 
 async def _run(settings: Settings) -> int:
     started = time.monotonic()
-    model = training.ensure_model(settings.var_dir / "models", settings.rasa_env)
+    model = training.ensure_model(settings.var_dir / "models", settings.rasa_env, settings.rasa_project_dir)
     ensure_kb_index(settings)
     redis = redis_server.plan(settings.redis_url, settings.var_dir)
     redis_server.remember(settings.var_dir, redis.url)
@@ -83,6 +110,7 @@ async def _run(settings: Settings) -> int:
             await _wait_for(lambda: redis_server.answers(redis.url), "embedded Redis", 15)
         else:
             _say(f"using Redis at {redis.url}")
+        model = await live_model(settings, redis.url) or model
         endpoints, credentials = rasa_files.write(
             settings.var_dir / "run", redis_url=redis.url, actions_url=settings.actions_url,
             key_prefix=settings.key_prefix)

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.settings import REPO_ROOT
@@ -22,6 +23,10 @@ SOURCES = ("config.yml", "domain.yml", "nlu_data", "rasa_addons", "requirements/
 
 class TrainingFailed(Exception):
     pass
+
+
+def print_progress(message: str) -> None:
+    print(f"[train] {message}", flush=True)
 
 
 def training_hash(root: Path = REPO_ROOT) -> str:
@@ -36,6 +41,11 @@ def training_hash(root: Path = REPO_ROOT) -> str:
     return digest.hexdigest()[:16]
 
 
+def model_hash(model: Path) -> str:
+    """The training hash a cached model file is named by."""
+    return model.name.removeprefix("shopassist-").removesuffix(".tar.gz")
+
+
 def rasa_command(rasa_env: Path, *args: str) -> list[str]:
     return [str(rasa_env / "bin" / "rasa"), *args]
 
@@ -47,16 +57,21 @@ def rasa_env_vars(root: Path = REPO_ROOT) -> dict[str, str]:
     return env
 
 
-def ensure_model(models_dir: Path, rasa_env: Path, root: Path = REPO_ROOT) -> Path:
-    """The trained model for the current sources, training it first if needed."""
+def ensure_model(models_dir: Path, rasa_env: Path, root: Path = REPO_ROOT,
+                 say: Callable[[str], None] = print_progress) -> Path:
+    """The trained model for the current sources, training it first if needed.
+
+    Rasa trains under a staging name that is renamed only on success, so a crash never
+    replaces or half-writes a model that may be live."""
     models_dir.mkdir(parents=True, exist_ok=True)
     name = f"shopassist-{training_hash(root)}"
     model = models_dir / f"{name}.tar.gz"
     with open(models_dir / ".train.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one trainer at a time (make run and make test may race)
         if model.exists():
+            say(f"sources unchanged; model {name} is up to date")
             return model
-        print(f"[train] sources changed; training Rasa model {name} (a few minutes) ...", flush=True)
+        say(f"sources changed; training Rasa model {name} (about a minute) ...")
         staging = f"partial-{name}"  # Rasa drops anything after a dot
         command = rasa_command(
             rasa_env, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data",
@@ -64,16 +79,17 @@ def ensure_model(models_dir: Path, rasa_env: Path, root: Path = REPO_ROOT) -> Pa
         )
         with subprocess.Popen(command, cwd=root, env=rasa_env_vars(root), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True) as process:
-            tail = _follow_training(process)
+            tail = _follow_training(process, say)
         if process.returncode != 0:
             sys.stderr.write("".join(tail))
-            raise TrainingFailed(f"rasa train failed (exit {process.returncode}); see the output above")
+            last = " | ".join(line.strip() for line in tail[-3:] if line.strip())[-600:]
+            raise TrainingFailed(f"rasa train failed (exit {process.returncode}): {last}")
         os.replace(models_dir / f"{staging}.tar.gz", model)
-        print(f"[train] model ready: {model}", flush=True)
+        say(f"model ready: {model}")
         return model
 
 
-def _follow_training(process: subprocess.Popen[str]) -> list[str]:
+def _follow_training(process: subprocess.Popen[str], say: Callable[[str], None]) -> list[str]:
     """Show progress (at most every 10 s) and keep the tail for a failure report."""
     tail: list[str] = []
     last_progress = 0.0
@@ -83,6 +99,6 @@ def _follow_training(process: subprocess.Popen[str]) -> list[str]:
         epochs = "Epochs:" in line[:20] and time.monotonic() - last_progress > 10
         if epochs or "Finished training component" in line:
             last_progress = time.monotonic() if epochs else last_progress
-            print("[train]", line.rstrip()[-110:], flush=True)
+            say(line.rstrip()[-110:])
     process.wait()
     return tail

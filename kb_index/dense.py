@@ -32,6 +32,10 @@ class DenseIndex:
     def size(self) -> int:
         return int(self._index.ntotal)
 
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(every stored vector, its article position): a candidate index reuses them."""
+        return self._index.reconstruct_n(0, self.size), self._rows
+
     @classmethod
     def build(cls, vectors: np.ndarray, rows: np.ndarray, hnsw_threshold: int = HNSW_THRESHOLD) -> DenseIndex:
         dim = vectors.shape[1]

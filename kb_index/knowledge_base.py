@@ -15,8 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from kb_index import layout
 from kb_index.articles import CATEGORIES, LANGS, Article
+from kb_index.candidate import build_candidate
 from kb_index.encoder import Encoder
 from kb_index.errors import IndexMismatch, KbError, KbNotReady, UnknownCategory, UnknownLanguage
 from kb_index.index import SearchResult, VersionIndex, trim
@@ -52,6 +55,22 @@ class KnowledgeBase:
         self._tokenizer.warm_up()
         self.reload()
         self._encoder.warm_up()
+
+    @property
+    def encoder(self) -> Encoder:
+        """The loaded sentence encoder, for callers that embed other texts with the same model."""
+        if self._encoder is None:
+            self._current()
+        assert self._encoder is not None
+        return self._encoder
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        return self._tokenizer
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised vectors of `texts` with the index's model (cosine = inner product)."""
+        return self.encoder.encode(texts)
 
     @property
     def version(self) -> str | None:
@@ -91,7 +110,9 @@ class KnowledgeBase:
     def get(self, article_id: str) -> Article | None:
         return self._current().get(article_id)
 
-    def search(self, text: str, lang: str, category: str | None = None) -> SearchResult:
+    def search(self, text: str, lang: str, category: str | None = None, *,
+               vector: np.ndarray | None = None) -> SearchResult:
+        """`vector`: the cleaned query's embedding when the caller encoded a batch (`query_vectors`)."""
         index = self._current()
         if lang not in LANGS:
             raise UnknownLanguage(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
@@ -100,10 +121,23 @@ class KnowledgeBase:
         query = clean_query(text) if isinstance(text, str) else ""
         if not query:
             return SearchResult(NONE, [], [], index.version, note="empty query")
-        vector = self._encoder.encode([query])[0]
+        if vector is None:
+            vector = self._encoder.encode([query])[0]
         tokens = self._tokenizer.tokens(query, lang)
         decision, hits = index.langs[lang].search(vector, tokens, category)
         return SearchResult(decision, trim(decision, hits), hits, index.version)
+
+    def candidate(self, article: Article, index_root: Path) -> KnowledgeBase:
+        """A knowledge base over the live version with `article` added or replaced, published
+        under `index_root` (a temporary folder): what a preview searches."""
+        build_candidate(self._current(), article, self.encoder, self._tokenizer, Path(index_root))
+        candidate = KnowledgeBase(index_root, encoder=self.encoder, tokenizer=self._tokenizer, clock=self._clock)
+        candidate.reload()
+        return candidate
+
+    def query_vectors(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of many queries in one batch, cleaned as `search` cleans them."""
+        return self.encode([clean_query(t) if isinstance(t, str) else "" for t in texts])
 
     def _current(self) -> VersionIndex:
         if self._index is None or self._clock() - self._checked_at >= CHECK_INTERVAL_S:

@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,7 +93,15 @@ def _wait_until(check, what: str, process: subprocess.Popen, log: Path) -> None:
 def rasa_stack(trained_model: Path, kb_index_dir: Path, redis_url: str, key_prefix: str,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     """A real Rasa server and action server on free loopback ports, for this test session."""
-    run_dir = tmp_path_factory.mktemp("rasa")
+    with rasa_servers(trained_model, kb_index_dir, redis_url, key_prefix, tmp_path_factory.mktemp("rasa")) as stack:
+        yield stack
+
+
+@contextmanager
+def rasa_servers(model: Path, kb_index_dir: Path, redis_url: str, key_prefix: str,
+                 run_dir: Path) -> Iterator[RasaStack]:
+    """Start a Rasa server (serving `model`) and an action server (reading `kb_index_dir`); stop them after.
+    Tests that swap the model or the index (editor deploys) start their own pair with this."""
     rasa_port, actions_port = redis_server.free_port(), redis_server.free_port()
     token = uuid.uuid4().hex + uuid.uuid4().hex
     actions_url = f"http://127.0.0.1:{actions_port}"
@@ -105,7 +114,7 @@ def rasa_stack(trained_model: Path, kb_index_dir: Path, redis_url: str, key_pref
     actions_log, rasa_log = run_dir / "actions.log", run_dir / "rasa.log"
     with actions_log.open("w") as actions_out, rasa_log.open("w") as rasa_out:
         yield from _serve(actions_log, actions_out, rasa_log, rasa_out, actions_port, rasa_port, actions_url,
-                          token, endpoints, credentials, trained_model, env)
+                          token, endpoints, credentials, model, env)
 
 
 def _serve(actions_log, actions_out, rasa_log, rasa_out, actions_port, rasa_port, actions_url,  # type: ignore[no-untyped-def]

@@ -34,7 +34,7 @@ async def after_turn(turn: Turn, misses: int) -> None:
             customer = await turn.customer()
             segment = customer.segment if customer else None
             if segment:
-                turn.report("insight", event="segment", segment=segment)
+                turn.signal("insight", event="segment", segment=segment)
         except ShopUnavailable as exc:
             log.warning("segment unknown: %s", exc, extra={"conversation_id": turn.conversation_id})
     raised_before = False
@@ -50,6 +50,9 @@ async def after_turn(turn: Turn, misses: int) -> None:
         problems=frozenset(turn.problems), raised_before=raised_before,
     )
     decision = decide(signals, runtime.settings().escalate_order_value)
+    if decision.escalate and "repeated_misunderstanding" in decision.reasons:
+        # a turn that already reported its own miss (fallback, KB none) keeps that source
+        turn.record_miss("misunderstood", intent=turn.intent, confidence=round(turn.confidence, 4))
     if decision.escalate:
         turn.set("misses", 0.0)
         await escalate(turn, decision)

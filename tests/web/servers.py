@@ -1,20 +1,29 @@
 """Gateway processes on free ports, as `shopassist run` starts them, for tests that need real
-HTTP and WebSocket servers (a browser, or two instances sharing one Redis)."""
+HTTP and WebSocket servers (a browser, or two instances sharing one Redis), and a way for such
+synchronous tests to reach the handoff queue."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
+from redis.asyncio import Redis
 
 from bot import redis_server
 from bot.settings import REPO_ROOT
+from handoff import HandoffQueue
+
+if TYPE_CHECKING:
+    from tests.conftest import RasaStack
 
 _SERVE = (
     "import sys, uvicorn\n"
@@ -23,6 +32,13 @@ _SERVE = (
     "s = load_settings()\n"
     "uvicorn.run(create_app(s, s.redis_url), host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')\n"
 )
+
+
+def gateway_env(stack: RasaStack, **extra: str) -> dict[str, str]:
+    """The environment of a gateway process wired to `stack`, without rate limits (they have their own tests)."""
+    return {**{k: v for k, v in stack.env.items() if k.startswith("SHOPASSIST_")},
+            "SHOPASSIST_RASA_URL": stack.rasa_url, "SHOPASSIST_ACTIONS_URL": stack.actions_url,
+            "SHOPASSIST_CONVERSATIONS_PER_MINUTE": "10000", "SHOPASSIST_MESSAGES_PER_MINUTE": "10000", **extra}
 
 
 @contextmanager
@@ -55,3 +71,15 @@ def gateway_process(env: dict[str, str], log: Path, startup_s: float = 120) -> I
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def in_queue(redis_url: str, prefix: str, call):  # type: ignore[no-untyped-def]
+    """Run `call(queue, redis)` on its own loop in a worker thread: sync Playwright owns this thread's loop."""
+    async def run() -> Any:
+        redis = Redis.from_url(redis_url)
+        try:
+            return await call(HandoffQueue(redis, prefix), redis)
+        finally:
+            await redis.aclose()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()

@@ -4,83 +4,20 @@ and the agent each get their own context.  Screenshots go to var/screenshots/.""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import re
-import shutil
-import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 from redis import Redis as SyncRedis
-from redis.asyncio import Redis
 
 from actions.feedback import feedback_key
-from bot.settings import REPO_ROOT
-from handoff import HandoffQueue
-from tests.web.servers import gateway_process
+from tests.web.pages import SCREENSHOTS, ask, conversation_of, new_page
+from tests.web.servers import in_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
-SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 30_000  # a turn on 2 shared cores with Rasa and the encoder can take a while
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold?</b>'
-
-
-def in_queue(redis_url: str, prefix: str, call):  # type: ignore[no-untyped-def]
-    """Run `call(queue, redis)` on its own loop in a worker thread: sync Playwright owns this thread's loop."""
-    async def run() -> Any:
-        redis = Redis.from_url(redis_url)
-        try:
-            return await call(HandoffQueue(redis, prefix), redis)
-        finally:
-            await redis.aclose()
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result()
-
-
-@pytest.fixture(scope="module")
-def site(rasa_stack, redis_url: str, key_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = {**{k: v for k, v in rasa_stack.env.items() if k.startswith("SHOPASSIST_")},
-           "SHOPASSIST_RASA_URL": rasa_stack.rasa_url, "SHOPASSIST_ACTIONS_URL": rasa_stack.actions_url,
-           "SHOPASSIST_CONVERSATIONS_PER_MINUTE": "10000", "SHOPASSIST_MESSAGES_PER_MINUTE": "10000"}
-    with gateway_process(env, tmp_path_factory.mktemp("site") / "gateway.log") as url:
-        _wait_for_kb(url)
-        yield url
-
-
-def _wait_for_kb(url: str) -> None:
-    """The action server loads the FAQ index in the background; until then FAQ turns say so.
-    Asking in both languages also warms each language's first-use costs outside the browser."""
-    deadline = time.monotonic() + 120
-    for locale, question in (("en", "how long does a refund take?"), ("ko", "배송은 얼마나 걸려요?")):
-        created = httpx.post(f"{url}/api/v1/conversations", json={"locale": locale}).json()
-        while True:
-            reply = httpx.post(f"{url}/api/v1/conversations/{created['conversation_id']}/messages", timeout=60,
-                               headers={"Authorization": f"Bearer {created['token']}"},
-                               json={"text": question}).json()
-            if not any("getting our help articles ready" in m["text"] for m in reply.get("messages", [])):
-                break
-            assert time.monotonic() < deadline, "the knowledge base did not load in 120 s"
-            time.sleep(2)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is missing: `make install` installs it (apt-get install chromium)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -91,31 +28,6 @@ def agent(redis_url: str, key_prefix: str) -> Iterator[tuple[str, str]]:
     registered, token = in_queue(redis_url, key_prefix, lambda q, _: q.agents.add("Yuna Web", skills, ["en", "ko"], 5))
     yield registered.id, token
     in_queue(redis_url, key_prefix, lambda q, _: q.agents.remove(registered.id))
-
-
-def new_page(browser: Browser, url: str, websocket: bool = True, **context_options: Any) -> Page:
-    context = browser.new_context(**context_options)
-    if not websocket:  # as in a browser or proxy without WebSockets: the widget falls back to REST
-        context.add_init_script("delete window.WebSocket")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []  # script errors and failed requests, but the best-effort behaviour events
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not re.search(r"/api/v1/(events|visitors)$", r.url) else None)
-    page.errors = errors  # type: ignore[attr-defined]
-    page.goto(url)
-    return page
-
-
-def ask(page: Page, text: str) -> None:
-    page.locator(".sa-input").fill(text)
-    page.keyboard.press("Enter")
-
-
-def conversation_of(page: Page) -> dict[str, str]:
-    raw = page.evaluate("() => localStorage.getItem('shopassist:guest')")
-    return json.loads(raw)
 
 
 def test_faq_answers_in_english_and_korean_and_the_conversation_survives_a_reload(site, browser):

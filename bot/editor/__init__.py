@@ -1,0 +1,1 @@
+"""Editor tools: the miss inbox, source edits, and the train/test/deploy pipeline."""
