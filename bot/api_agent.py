@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
 from bot.api_models import AgentMessage, ClaimRequest, HandbackRequest, ResolveRequest, TransferRequest
-from bot.auth import bearer_token, refuse_staff_token
+from bot.auth import bearer_token, refuse_other_kinds
 from bot.errors import Forbidden, Invalid, Unauthorized
 from bot.services import Services
 from bot.turns import CLIENT_MSG_ID, clean_text
@@ -30,7 +30,7 @@ async def _agent(request: Request) -> tuple[Services, Agent]:
     token = bearer_token(request)
     agent = await services.queue.agents.authenticate(token)
     if agent is None:
-        await refuse_staff_token(request, token, "an agent token")
+        await refuse_other_kinds(request, token, "an agent token")
         raise Unauthorized("unknown agent token; create agents with `shopassist agents add`")
     return services, agent
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from bot.auth import bearer_token, refuse_staff_token
+from bot.auth import bearer_token, refuse_other_kinds
 from bot.errors import ComponentUnavailable, Unauthorized
 from bot.services import Services
 from kb_index import KbNotReady
@@ -21,7 +21,7 @@ async def search(request: Request, q: str = Query(..., min_length=1, max_length=
     services: Services = request.app.state.services
     token = bearer_token(request)
     if await services.queue.agents.authenticate(token) is None:
-        await refuse_staff_token(request, token, "an agent token")
+        await refuse_other_kinds(request, token, "an agent token")
         raise Unauthorized("unknown agent token")
     try:
         # the encoder is CPU-bound: keep it off the event loop

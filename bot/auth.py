@@ -11,6 +11,12 @@ from fastapi import Request
 from bot.errors import Forbidden, Unauthorized
 from bot.staff import StaffMember
 
+# Shopper-side tokens carry their kind in a prefix, so an agent or staff endpoint can tell a
+# shopper's token from an unknown one (403, not 401) without a lookup.
+CONVERSATION_TOKEN_PREFIX = "cv_"
+VISITOR_TOKEN_PREFIX = "vt_"
+_SHOPPER_KINDS = {CONVERSATION_TOKEN_PREFIX: "shopper conversation", VISITOR_TOKEN_PREFIX: "shopper visitor"}
+
 
 def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
@@ -33,11 +39,15 @@ async def require_staff(request: Request, *roles: str) -> StaffMember:
         raise Forbidden(f"this is a {member.role} token; this endpoint needs a {needed} token")
     if await services.queue.agents.authenticate(token) is not None:
         raise Forbidden(f"this is an agent token; this endpoint needs a {needed} token")
+    if kind := _SHOPPER_KINDS.get(token[:3]):
+        raise Forbidden(f"this is a {kind} token; this endpoint needs a {needed} token")
     raise Unauthorized(f"unknown token; create a {needed} account with `shopassist {roles[0]}s add NAME`")
 
 
-async def refuse_staff_token(request: Request, token: str, needed: str) -> None:
-    """Raise 403 when `token` belongs to a staff account (the caller already found it is not a `needed`)."""
+async def refuse_other_kinds(request: Request, token: str, needed: str) -> None:
+    """Raise 403 when `token` is a staff or shopper token (the caller already found it is not a `needed`)."""
     member = await request.app.state.services.staff.authenticate(token)
     if member is not None:
         raise Forbidden(f"this is a {member.role} token; this endpoint needs {needed}")
+    if kind := _SHOPPER_KINDS.get(token[:3]):
+        raise Forbidden(f"this is a {kind} token; this endpoint needs {needed}")

@@ -18,6 +18,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.auth import CONVERSATION_TOKEN_PREFIX
 from bot.errors import NotFound
 from bot.keys import GatewayKeys
 
@@ -70,7 +71,7 @@ class ConversationStore:
             id=uuid.uuid4().hex, locale=locale, language=locale, customer_id=customer_id,
             created=time.time(), page=page or {},
         )
-        token = secrets.token_urlsafe(32)
+        token = CONVERSATION_TOKEN_PREFIX + secrets.token_urlsafe(32)
         mapping = {
             "locale": locale, "language": locale, "customer_id": customer_id or "",
             "created": repr(conversation.created), "page": json.dumps(conversation.page),

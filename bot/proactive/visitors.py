@@ -11,6 +11,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.auth import VISITOR_TOKEN_PREFIX
 from bot.errors import Unauthorized
 from bot.proactive import engine
 from bot.proactive.keys import ProactiveKeys
@@ -31,7 +32,7 @@ class VisitorStore:
 
     async def create(self, locale: str, now: float) -> tuple[str, str]:
         """A new anonymous visitor and its bearer token (only the hash is stored)."""
-        visitor_id, token = uuid.uuid4().hex, secrets.token_urlsafe(32)
+        visitor_id, token = uuid.uuid4().hex, VISITOR_TOKEN_PREFIX + secrets.token_urlsafe(32)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.set(self._keys.visitor_token(_token_hash(token)), visitor_id, ex=self._ttl_s)
             pipe.hset(self._keys.visitor(visitor_id), mapping={

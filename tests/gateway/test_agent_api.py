@@ -127,7 +127,8 @@ def test_bad_agent_requests_change_nothing(gateway, redis_url, key_prefix, monke
     ticket_id = enqueue(redis_url, key_prefix, conversation_id)
 
     assert gateway.get("/api/v1/agent/queue").status_code == 401
-    assert gateway.get("/api/v1/agent/queue", headers=shopper).status_code == 401  # a shopper token is no agent's
+    refused = gateway.get("/api/v1/agent/queue", headers=shopper)  # a shopper token is no agent's
+    assert refused.status_code == 403 and "shopper conversation token" in refused.json()["error"]["message"]
     for role in ("editor", "lead", "admin"):
         staff = add_staff(monkeypatch, capsys, redis_url, key_prefix, role, f"{role} on the agent API")
         refused = gateway.get("/api/v1/agent/queue", headers=staff)

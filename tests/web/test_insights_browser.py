@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, expect, sync_playwright
 
 from bench.traffic_day import Day, tickets_in
 from bot.staff import StaffRegistry
-from tests.web.servers import gateway_process
-from tests.web.test_browser import CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, in_queue
+from tests.web.pages import CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS
+from tests.web.servers import gateway_process, in_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
