@@ -4,17 +4,16 @@ and the figures, the charts and the Korean labels appear."""
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from bench.traffic_day import Day, tickets_in
 from bot.staff import StaffRegistry
-from tests.web.pages import CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS
+from tests.web.pages import SCREENSHOTS, TIMEOUT_MS
 from tests.web.servers import gateway_process, in_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
@@ -31,20 +30,8 @@ def dashboard_site(rasa_stack, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is missing: `make install` installs it (apt-get install chromium)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def test_a_lead_sees_the_days_figures_filters_them_and_reads_them_in_korean(
-        dashboard_site, chromium, rasa_stack, redis_url: str, key_prefix: str) -> None:
+        dashboard_site, browser: Browser, rasa_stack, redis_url: str, key_prefix: str) -> None:
     # sync Playwright owns this thread's event loop: Redis set-up runs on a worker thread (in_queue)
     agents = {lang: in_queue(redis_url, key_prefix, lambda q, _, lang=lang: q.agents.add(
         f"dash-{lang}-{uuid.uuid4().hex[:6]}", ["general"], [lang], 20))[1] for lang in ("en", "ko")}
@@ -57,7 +44,7 @@ def test_a_lead_sees_the_days_figures_filters_them_and_reads_them_in_korean(
     # script (no surprises) is tests/insights/test_traffic_day.py
     korean = sum(n for key, n in counts["by_lang_segment"].items() if key.startswith("ko/"))
 
-    context = chromium.new_context()
+    context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []  # script errors (CSP violations included) and failed requests
