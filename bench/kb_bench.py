@@ -105,11 +105,9 @@ def run_size(n: int, n_queries: int, runtime: str) -> dict:
         li.policy = Policy(fusion="weighted", weight=0.8 if lang == "en" else 0.1)
         langs[lang] = li
     root = Path(tempfile.mkdtemp(prefix="kb-bench-"))
-    staging = layout.staging_dir(root)
     manifest = {"model": encoder.name, "counts": {k: len(v.articles) for k, v in langs.items()},
                 "policies": {k: v.policy.to_dict() for k, v in langs.items()}}
-    VersionIndex("bench", manifest, langs).save(staging)
-    layout.finalize(root, staging, "bench")
+    layout.write_version(root, "bench", VersionIndex("bench", manifest, langs).save)
     build_s = time.perf_counter() - t0
     build_rss_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
 

@@ -57,61 +57,57 @@ def _identity_hash(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _agents_add(settings: Settings, args: argparse.Namespace) -> int:
+def _with_cli_redis(settings: Settings, use):  # type: ignore[no-untyped-def]
+    """Run `use(redis)` once against the Redis that `make run` uses (or the embedded one's file)."""
     import asyncio
 
     from redis.asyncio import Redis
 
     from bot import redis_server
-    from handoff import HandoffError, HandoffQueue
 
-    async def add() -> tuple[str, str]:
+    async def run():  # type: ignore[no-untyped-def]
         redis = Redis.from_url(redis_server.url_for_cli(settings.redis_url, settings.var_dir))
         try:
-            queue = HandoffQueue(redis, settings.key_prefix)
-            agent, token = await queue.agents.add(args.name, skills=_csv(args.skills), langs=_csv(args.langs),
-                                                  capacity=args.capacity)
-            return agent.id, token
+            return await use(redis)
         finally:
             await redis.aclose()
 
+    return asyncio.run(run())
+
+
+def _print_new_token(kind: str, name: str, account_id: str, token: str) -> int:
+    print(f"{kind} {name} created with id {account_id}.")
+    print("Bearer token (shown once; only its hash is stored):")
+    print(token)
+    return 0
+
+
+def _agents_add(settings: Settings, args: argparse.Namespace) -> int:
+    from handoff import HandoffError, HandoffQueue
+
+    async def add(redis):  # type: ignore[no-untyped-def]
+        return await HandoffQueue(redis, settings.key_prefix).agents.add(
+            args.name, skills=_csv(args.skills), langs=_csv(args.langs), capacity=args.capacity)
+
     try:
-        agent_id, token = asyncio.run(add())
+        agent, token = _with_cli_redis(settings, add)
     except HandoffError as exc:
         print(f"shopassist: {exc}", file=sys.stderr)
         return 1
-    print(f"agent {args.name} created with id {agent_id}.")
-    print("Bearer token (shown once; only its hash is stored):")
-    print(token)
-    return 0
+    return _print_new_token("agent", args.name, agent.id, token)
 
 
 def _staff_add(settings: Settings, args: argparse.Namespace) -> int:
-    import asyncio
-
-    from redis.asyncio import Redis
-
-    from bot import redis_server
     from bot.errors import ApiError
     from bot.staff import StaffRegistry
 
-    async def add() -> tuple[str, str]:
-        redis = Redis.from_url(redis_server.url_for_cli(settings.redis_url, settings.var_dir))
-        try:
-            member, token = await StaffRegistry(redis, settings.key_prefix).add(args.role, args.name)
-            return member.id, token
-        finally:
-            await redis.aclose()
-
     try:
-        member_id, token = asyncio.run(add())
+        member, token = _with_cli_redis(
+            settings, lambda redis: StaffRegistry(redis, settings.key_prefix).add(args.role, args.name))
     except ApiError as exc:
         print(f"shopassist: {exc.message}", file=sys.stderr)
         return 1
-    print(f"{args.role} {args.name} created with id {member_id}.")
-    print("Bearer token (shown once; only its hash is stored):")
-    print(token)
-    return 0
+    return _print_new_token(args.role, args.name, member.id, token)
 
 
 def _report(settings: Settings, args: argparse.Namespace) -> int:

@@ -78,13 +78,7 @@ def build_index(
             "by_language": calibration,
         },
     }
-    staging = layout.staging_dir(index_root)
-    try:
-        VersionIndex(version, manifest, langs).save(staging)
-        return layout.finalize(index_root, staging, version)
-    except BaseException:
-        layout.discard(staging)
-        raise
+    return layout.write_version(index_root, version, VersionIndex(version, manifest, langs).save)
 
 
 def _evidence(li: LangIndex, queries: list[Query], encoder: Encoder, tokenizer: Tokenizer) -> list[Evidence]:

@@ -46,10 +46,4 @@ def build_candidate(live: VersionIndex, article: Article, encoder: Encoder, toke
     manifest = {**live.manifest, "version": version, "candidate_of": live.version,
                 "counts": {lang: len(li.articles) for lang, li in langs.items()},
                 "vectors": {lang: li.dense.size for lang, li in langs.items()}}
-    staging = layout.staging_dir(index_root)
-    try:
-        VersionIndex(version, manifest, langs).save(staging)
-        return layout.finalize(index_root, staging, version)
-    except BaseException:
-        layout.discard(staging)
-        raise
+    return layout.write_version(index_root, version, VersionIndex(version, manifest, langs).save)

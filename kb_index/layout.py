@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 VERSIONS = "versions"
@@ -35,6 +36,17 @@ def finalize(root: Path, staging: Path, version: str) -> Path:
     staging.rename(final)
     publish(root, version)
     return final
+
+
+def write_version(root: Path, version: str, write: Callable[[Path], None]) -> Path:
+    """Have `write` fill a staging folder, then publish it as `version`; nothing is left on failure."""
+    staging = staging_dir(root)
+    try:
+        write(staging)
+        return finalize(root, staging, version)
+    except BaseException:
+        discard(staging)
+        raise
 
 
 def discard(staging: Path) -> None:
