@@ -14,6 +14,7 @@ from hashlib import sha1
 from importlib import resources
 from typing import Any
 
+import hiredis
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, ResponseError
 
@@ -49,54 +50,51 @@ class Scripts:
 
     A call made while no other is in flight goes straight out. Calls made while others are in flight
     (many agents and shoppers at once) are collected until the next event-loop turn and sent as one
-    pipeline: one write and one connection for the batch instead of one each, which is where a Python
-    client spends its time. Each call still gets its own reply or error.
+    batch: one write on one pooled connection, then one reply read per call, each call getting its own
+    reply or error. Commands are packed by hiredis (C) rather than redis-py's asyncio packer, which
+    was the largest single cost of a call in Python (bench/results/handoff.md).
     """
 
     def __init__(self, redis: Redis, *, batch: bool = True, max_batch: int = 256) -> None:
         self._redis = redis
         self._batch = batch
         self._max_batch = max_batch
-        self._shas: dict[str, str] = {}  # filled on first use: construction reads no files
-        self._pending: list[tuple[str, list[Any], asyncio.Future[Any]]] = []
+        self._shas: dict[str, bytes] = {}  # filled on first use: construction reads no files
+        self._pending: list[tuple[bytes, asyncio.Future[Any]]] = []
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._encoded_keys: dict[str, bytes] = {}
         self._direct = 0  # calls sent on their own and not answered yet
 
     async def call(self, command: str, keys: list[str], args: list[str | bytes | int | float]) -> Any:
         source = sources()[command]
         if len(keys) != source.nkeys:
             raise RuntimeError(f"{command} takes {source.nkeys} keys, got {len(keys)}")
-        if command not in self._shas:
-            self._shas[command] = sha1(source.text.encode()).hexdigest()
-        keys = [self._encoded_keys.get(key) or self._encode_key(key) for key in keys]
+        sha = self._shas.get(command) or self._sha(command)
+        packed = hiredis.pack_command((b"EVALSHA", sha, source.nkeys, *keys, *args))
         if not self._batch or not (self._direct or self._in_flight or self._pending):
             self._direct += 1  # nothing else in flight: batching would only add a hop
             try:
-                return await self._redis.evalsha(self._shas[command], len(keys), *keys, *args)
-            except NoScriptError:
-                await self.load_all()
-                return await self._redis.evalsha(self._shas[command], len(keys), *keys, *args)
+                (reply,) = await self._run([packed])
             finally:
                 self._direct -= 1
+            if isinstance(reply, Exception):
+                raise reply
+            return reply
         future = asyncio.get_running_loop().create_future()
-        self._pending.append((command, [len(keys), *keys, *args], future))
+        self._pending.append((packed, future))
         if len(self._pending) == 1:
             asyncio.get_running_loop().call_soon(self._flush)
         elif len(self._pending) >= self._max_batch:
             self._flush()
         return await future
 
-    def _encode_key(self, key: str) -> bytes:
-        """Keys repeat on every call; encoding them once takes a third off redis-py's packing time."""
-        encoded = key.encode()
-        if len(self._encoded_keys) < 1000 and ":idem:" not in key:
-            self._encoded_keys[key] = encoded
-        return encoded
+    def _sha(self, command: str) -> bytes:
+        self._shas[command] = sha1(sources()[command].text.encode()).hexdigest().encode()
+        return self._shas[command]
 
     async def load_all(self) -> None:
         for command, source in sources().items():
-            self._shas[command] = await self._redis.script_load(source.text)
+            loaded = await self._redis.script_load(source.text)
+            self._shas[command] = loaded.encode() if isinstance(loaded, str) else loaded
 
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
@@ -105,35 +103,48 @@ class Scripts:
             self._in_flight.add(task)  # keep a reference until it is done
             task.add_done_callback(self._in_flight.discard)
 
-    async def _send(self, batch: list[tuple[str, list[Any], asyncio.Future[Any]]]) -> None:
+    async def _send(self, batch: list[tuple[bytes, asyncio.Future[Any]]]) -> None:
         try:
-            results = await self._execute(batch)
-            if any(isinstance(r, NoScriptError) for r in results):  # NOSCRIPT: nothing ran; load, resend
-                await self.load_all()
-                again = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
-                for i, result in zip(again, await self._execute([batch[i] for i in again]), strict=True):
-                    results[i] = result
+            replies = await self._run([packed for packed, _ in batch])
         except BaseException as error:  # the whole batch failed (connection lost, cancelled)
-            for _, _, future in batch:
+            for _, future in batch:
                 if not future.done():
                     future.set_exception(error)
             return
-        for (_, _, future), result in zip(batch, results, strict=True):
+        for (_, future), reply in zip(batch, replies, strict=True):
             if future.done():
                 continue
-            if isinstance(result, Exception):
-                future.set_exception(result)
+            if isinstance(reply, Exception):
+                future.set_exception(reply)
             else:
-                future.set_result(result)
+                future.set_result(reply)
 
-    async def _execute(self, batch: list[tuple[str, list[Any], asyncio.Future[Any]]]) -> list[Any]:
-        if len(batch) == 1:  # a pipeline costs more than a plain command when there is nothing to share
-            command, arguments, _ = batch[0]
-            try:
-                return [await self._redis.evalsha(self._shas[command], *arguments)]
-            except ResponseError as error:  # a script's own error, or NOSCRIPT: the call's reply
-                return [error]
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for command, arguments, _ in batch:
-                pipe.evalsha(self._shas[command], *arguments)
-            return await pipe.execute(raise_on_error=False)
+    async def _run(self, commands: list[bytes]) -> list[Any]:
+        """Each command's reply, or the error Redis answered it with; NOSCRIPT is answered by loading
+        the scripts and resending those commands (nothing of theirs ran)."""
+        replies = await self._roundtrip(commands)
+        again = [i for i, reply in enumerate(replies) if isinstance(reply, NoScriptError)]
+        if again:
+            await self.load_all()
+            for i, reply in zip(again, await self._roundtrip([commands[i] for i in again]), strict=True):
+                replies[i] = reply
+        return replies
+
+    async def _roundtrip(self, commands: list[bytes]) -> list[Any]:
+        """One write of every command on one pooled connection, then their replies in order."""
+        pool = self._redis.connection_pool
+        connection = await pool.get_connection()
+        try:
+            await connection.send_packed_command(commands, check_health=False)
+            replies: list[Any] = []
+            for _ in commands:
+                try:
+                    replies.append(await connection.read_response())
+                except ResponseError as error:  # this command's own error; the connection is fine
+                    replies.append(error)
+            return replies
+        except BaseException:
+            await connection.disconnect()  # replies may be left unread: never reuse this connection
+            raise
+        finally:
+            await pool.release(connection)
