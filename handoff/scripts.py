@@ -7,6 +7,7 @@ agree, so a key added to a script without its header (or the other way round) fa
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -53,9 +54,12 @@ class Scripts:
     batch: one write on one pooled connection, then one reply read per call, each call getting its own
     reply or error. Commands are packed by hiredis (C) rather than redis-py's asyncio packer, which
     was the largest single cost of a call in Python (bench/results/handoff.md).
+
+    Batches are small (``max_batch``) on purpose: with many batches in flight, Redis runs one while
+    the client packs the next and reads the replies of another, instead of both taking turns.
     """
 
-    def __init__(self, redis: Redis, *, batch: bool = True, max_batch: int = 256) -> None:
+    def __init__(self, redis: Redis, *, batch: bool = True, max_batch: int = 16) -> None:
         self._redis = redis
         self._batch = batch
         self._max_batch = max_batch
@@ -137,11 +141,13 @@ class Scripts:
         try:
             await connection.send_packed_command(commands, check_health=False)
             replies: list[Any] = []
-            for _ in commands:
-                try:
-                    replies.append(await connection.read_response())
-                except ResponseError as error:  # this command's own error; the connection is fine
-                    replies.append(error)
+            # one deadline for the whole batch: a timer per reply cost more than reading the reply
+            async with asyncio.timeout(connection.socket_timeout):
+                for _ in commands:
+                    try:
+                        replies.append(await connection.read_response(timeout=math.inf))
+                    except ResponseError as error:  # this command's own error; the connection is fine
+                        replies.append(error)
             return replies
         except BaseException:
             await connection.disconnect()  # replies may be left unread: never reuse this connection
