@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+import orjson
+
 Owner = Literal["bot", "queued", "agent"]
 TicketState = Literal["waiting", "claimed", "resolved", "handed_back", "cancelled", "dead"]
 OPEN_STATES = frozenset({"waiting", "claimed"})
@@ -25,7 +27,7 @@ class Agent:
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Agent:
-        data = json.loads(raw)
+        data = orjson.loads(raw)
         return cls(
             id=data["id"], name=data["name"], skills=tuple(data["skills"]), langs=tuple(data["langs"]),
             capacity=int(data["capacity"]), created_at=float(data["created_at"]),
@@ -78,14 +80,14 @@ class Ticket:
         lease_expires = float(record["lease_expires"]) or None
         return cls(
             id=record["id"], conversation_id=record["conversation_id"], state=record["state"],
-            priority=int(record["priority"]), reasons=tuple(json.loads(record["reasons"])),
+            priority=int(record["priority"]), reasons=tuple(orjson.loads(record["reasons"])),
             skill=record["skill"], lang=record["lang"], segment=record["segment"],
             enqueued_at=enqueued_at, waiting_s=waiting_s,
             effective_priority=int(record["priority"]) + waiting_s / aging_s,
             agent_id=record["agent_id"] or None, reserved_for=record["reserved_for"] or None,
             lease_expires=lease_expires, lost_leases=int(record["lost_leases"]),
             transfers=int(record["transfers"]), closed_at=closed_at, code=record["code"],
-            note=record["note"], facts=json.loads(record["facts"]),
+            note=record["note"], facts=orjson.loads(record["facts"]),
         )
 
 

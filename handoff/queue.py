@@ -7,12 +7,12 @@ See docs/handoff.md for the state machine and the guarantees.
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+import orjson
 from redis.asyncio import Redis
 
 from . import validate
@@ -109,7 +109,7 @@ class HandoffQueue:
         conversation_id = validate.conversation_id(conversation_id)
         args = [
             self.clock(), conversation_id, validate.priority(priority),
-            json.dumps(validate.reasons(reasons), ensure_ascii=False),
+            orjson.dumps(validate.reasons(reasons)),
             validate.one_of(skill, self.skills, "skill"), validate.one_of(lang, self.langs, "language"),
             validate.segment(segment),
             validate.json_object(context or {}, "context", validate.CONTEXT_MAX_BYTES),
@@ -123,7 +123,7 @@ class HandoffQueue:
             )
         except HandbackCooldown as cooldown:
             raise HandbackCooldown(conversation_id, cooldown.until) from None
-        return self._ticket(json.loads(reply)["ticket"])
+        return self._ticket(orjson.loads(reply)["ticket"])
 
     async def cancel(self, conversation_id: str) -> Ticket | None:
         """The shopper left: close their open ticket. None when there was none (repeating is harmless)."""
@@ -132,14 +132,14 @@ class HandoffQueue:
             "cancel", [k.tickets, k.waiting, k.deadlines, k.owners, k.load, k.closed, k.events],
             [self.clock(), validate.conversation_id(conversation_id), self.stream_maxlen],
         )
-        return None if reply is None else self._ticket(json.loads(reply))
+        return None if reply is None else self._ticket(orjson.loads(reply))
 
     async def conversation(self, conversation_id: str) -> Conversation:
         with redis_boundary():
             raw = await self._redis.hget(self.keys.owners, validate.conversation_id(conversation_id))
         if raw is None:
             return Conversation("bot", None, None)
-        data = json.loads(raw)
+        data = orjson.loads(raw)
         cooldown_until = float(data["cooldown_until"])
         in_cooldown = cooldown_until > self.clock()
         return Conversation(data["owner"], data["ticket"], cooldown_until if in_cooldown else None)
@@ -221,9 +221,9 @@ class HandoffQueue:
         )
         if reply is None:
             return None
-        data = json.loads(reply)
+        data = orjson.loads(reply)
         record = data["ticket"]
-        return ClaimedTicket(self._ticket(record), record["lease_token"], json.loads(data["context"]))
+        return ClaimedTicket(self._ticket(record), record["lease_token"], data["context"])
 
     async def heartbeat(self, ticket_id: str, agent_id: str, lease_token: str) -> float:
         """Extend the lease by lease_s; returns the new expiry. LeaseLost once the lease is gone."""
@@ -256,7 +256,7 @@ class HandoffQueue:
             "release", [k.tickets, k.waiting, k.deadlines, k.owners, k.load, k.events, idem],
             [*lease, self.stream_maxlen, self._idem_ttl(idempotency_key)],
         )
-        return self._ticket(json.loads(reply))
+        return self._ticket(orjson.loads(reply))
 
     async def transfer(
         self, ticket_id: str, agent_id: str, lease_token: str, *,
@@ -278,7 +278,7 @@ class HandoffQueue:
             [*lease, to_agent_id or "", to_skill or "", self.reservation_s, self.stream_maxlen,
              self._idem_ttl(idempotency_key)],
         )
-        return self._ticket(json.loads(reply))
+        return self._ticket(orjson.loads(reply))
 
     async def handback(
         self, ticket_id: str, agent_id: str, lease_token: str, facts: dict[str, Any] | None = None, *,
@@ -394,7 +394,7 @@ class HandoffQueue:
                 self._idem_ttl(idempotency_key),
             ],
         )
-        return self._ticket(json.loads(reply))
+        return self._ticket(orjson.loads(reply))
 
     def _lease_args(self, ticket_id: str, agent_id: str, lease_token: str) -> list[str | float]:
         return [self.clock(), validate.ticket_id(ticket_id), validate.agent_id(agent_id),
@@ -418,14 +418,14 @@ class HandoffQueue:
             raw = await self._redis.hget(self.keys.tickets, ticket_id)
         if raw is None:
             raise TicketNotFound(ticket_id)
-        return json.loads(raw)
+        return orjson.loads(raw)
 
     async def _records(self, ticket_ids: list[str]) -> list[dict[str, Any] | None]:
         if not ticket_ids:
             return []
         with redis_boundary():
             raws = await self._redis.hmget(self.keys.tickets, ticket_ids)
-        return [None if raw is None else json.loads(raw) for raw in raws]
+        return [None if raw is None else orjson.loads(raw) for raw in raws]
 
     async def _positions(self) -> dict[str, Position]:
         with redis_boundary():

@@ -12,7 +12,7 @@
 -- ARGV[4] new lease token                   ARGV[5] lease_s
 -- ARGV[6] stream max length                 ARGV[7] scan batch size
 -- ARGV[8] idempotency ttl in ms (0: no idempotency key); only a successful claim is remembered
--- Returns JSON {"ticket": {...}, "context": "<json>"} or nil when nothing fits (or the agent is full).
+-- Returns JSON {"ticket": {...}, "context": {...}} or nil when nothing fits (or the agent is full).
 -- Errors: AGENT_NOT_FOUND, TICKET_NOT_FOUND, NOT_ALLOWED <why> (only when a ticket id was named).
 local now = tonumber(ARGV[1])
 local idem_ttl = tonumber(ARGV[8])
@@ -80,6 +80,7 @@ redis.call('HSET', KEYS[5], ticket.conversation_id,
   cjson.encode({owner = 'agent', ticket = ticket.id, cooldown_until = '0'}))
 redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[6], '*', 'type', 'claimed', 'ticket_id', ticket.id,
   'conversation_id', ticket.conversation_id, 'agent_id', agent_id, 'ts', ARGV[1])
-local reply = '{"ticket":' .. encoded .. ',"context":' .. cjson.encode(redis.call('HGET', KEYS[2], ticket.id) or '{}') .. '}'
+-- the context is a JSON object checked before it was stored: it goes into the reply as it is, unescaped
+local reply = '{"ticket":' .. encoded .. ',"context":' .. (redis.call('HGET', KEYS[2], ticket.id) or '{}') .. '}'
 if idem_ttl > 0 then redis.call('SET', KEYS[9], reply, 'PX', idem_ttl) end
 return reply
