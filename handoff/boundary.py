@@ -6,6 +6,7 @@ from types import TracebackType
 
 from redis import exceptions as redis_errors
 
+from .clock import from_ms
 from .errors import (
     AgentNotFound,
     HandbackCooldown,
@@ -35,7 +36,7 @@ def translate(error: redis_errors.RedisError) -> HandoffError:
     if code == "NOT_ALLOWED":
         return NotAllowed(detail)
     if code == "COOLDOWN":
-        return HandbackCooldown("", float(detail))
+        return HandbackCooldown("", from_ms(detail))
     if code == "NAME_TAKEN":
         return InvalidRequest(f"agent name {detail!r} is taken")
     if code in _UNAVAILABLE or any(code.endswith(c) for c in _UNAVAILABLE):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 
+from .clock import from_ms
 from .models import Agent, Position
 
 
@@ -15,13 +16,13 @@ def parse_member(member: str) -> tuple[str, str, str, str]:
 
 
 def handle_times(log: Iterable[str], per_route: int) -> dict[str, list[float]]:
-    """Newest-first ``skill|lang|seconds`` entries -> the latest ``per_route`` durations of each route."""
+    """Newest-first ``skill|lang|ms`` entries -> the latest ``per_route`` durations (seconds) of each route."""
     by_route: dict[str, list[float]] = {}
     for entry in log:
-        route, _, seconds = entry.rpartition("|")
+        route, _, ms = entry.rpartition("|")
         samples = by_route.setdefault(route, [])
         if len(samples) < per_route:
-            samples.append(float(seconds))
+            samples.append(from_ms(ms))
     return by_route
 
 

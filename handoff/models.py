@@ -8,6 +8,8 @@ from typing import Any, Literal, NamedTuple
 
 import orjson
 
+from .clock import from_ms
+
 Owner = Literal["bot", "queued", "agent"]
 TicketState = Literal["waiting", "claimed", "resolved", "handed_back", "cancelled", "dead"]
 OPEN_STATES = frozenset({"waiting", "claimed"})
@@ -34,9 +36,10 @@ class Agent:
         )
 
     def to_json(self, **extra: str) -> str:
+        # created_at as a string: the claim script decodes this record and need not parse a fraction
         return json.dumps({
             "id": self.id, "name": self.name, "skills": list(self.skills), "langs": list(self.langs),
-            "capacity": self.capacity, "created_at": self.created_at, **extra,
+            "capacity": self.capacity, "created_at": repr(self.created_at), **extra,
         })
 
 
@@ -72,12 +75,12 @@ class Ticket:
 
     @classmethod
     def from_record(cls, record: dict[str, Any], now: float, aging_s: float) -> Ticket:
-        enqueued_at = float(record["enqueued_at"])
-        closed_at = float(record["closed_at"]) or None
+        enqueued_at = from_ms(record["enqueued_at"])
+        closed_at = from_ms(record["closed_at"]) or None
         # a closed ticket's waiting time stops at its first claim or its close
         end = now if record["state"] in OPEN_STATES else (closed_at or now)
         waiting_s = max(0.0, end - enqueued_at)
-        lease_expires = float(record["lease_expires"]) or None
+        lease_expires = from_ms(record["lease_expires"]) or None
         return cls(
             id=record["id"], conversation_id=record["conversation_id"], state=record["state"],
             priority=int(record["priority"]), reasons=tuple(orjson.loads(record["reasons"])),
@@ -131,7 +134,8 @@ class SweepResult:
 
 @dataclass(frozen=True)
 class Event:
-    """One stream entry. ``fields`` holds everything besides the common columns (code, facts, to_agent...)."""
+    """One stream entry. ``fields`` holds everything besides the common columns (code, facts, to_agent...).
+    ``ts`` is in seconds; the stream stores milliseconds."""
 
     id: str
     type: str
@@ -147,5 +151,5 @@ class Event:
         return cls(
             id=entry_id, type=data.pop("type"), ticket_id=data.pop("ticket_id"),
             conversation_id=data.pop("conversation_id"), agent_id=data.pop("agent_id") or None,
-            ts=float(data.pop("ts")), fields=data,
+            ts=from_ms(data.pop("ts")), fields=data,
         )

@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 from . import validate
 from .agents import AgentRegistry
 from .boundary import redis_boundary
-from .clock import Clock
+from .clock import Clock, from_ms, to_ms
 from .errors import AgentNotFound, HandbackCooldown, InvalidRequest, LeaseLost, TicketNotFound
 from .eta import handle_times, median_handle_s, parse_member, positions
 from .keys import Keys
@@ -108,12 +108,12 @@ class HandoffQueue:
         """
         conversation_id = validate.conversation_id(conversation_id)
         args = [
-            self.clock(), conversation_id, validate.priority(priority),
+            self._now_ms(), conversation_id, validate.priority(priority),
             orjson.dumps(validate.reasons(reasons)),
             validate.one_of(skill, self.skills, "skill"), validate.one_of(lang, self.langs, "language"),
             validate.segment(segment),
             validate.json_object(context or {}, "context", validate.CONTEXT_MAX_BYTES),
-            self.aging_s, self.stream_maxlen, self._idem_ttl(idempotency_key),
+            to_ms(self.aging_s), self.stream_maxlen, self._idem_ttl(idempotency_key),
         ]
         k = self.keys
         idem = k.idempotency("enqueue:" + conversation_id, validate.idempotency_key(idempotency_key))
@@ -130,7 +130,7 @@ class HandoffQueue:
         k = self.keys
         reply = await self._call(
             "cancel", [k.tickets, k.waiting, k.deadlines, k.owners, k.load, k.closed, k.events],
-            [self.clock(), validate.conversation_id(conversation_id), self.stream_maxlen],
+            [self._now_ms(), validate.conversation_id(conversation_id), self.stream_maxlen],
         )
         return None if reply is None else self._ticket(orjson.loads(reply))
 
@@ -140,7 +140,7 @@ class HandoffQueue:
         if raw is None:
             return Conversation("bot", None, None)
         data = orjson.loads(raw)
-        cooldown_until = float(data["cooldown_until"])
+        cooldown_until = from_ms(data["cooldown_until"])
         in_cooldown = cooldown_until > self.clock()
         return Conversation(data["owner"], data["ticket"], cooldown_until if in_cooldown else None)
 
@@ -214,8 +214,8 @@ class HandoffQueue:
             "claim",
             [k.tickets, k.contexts, k.waiting, k.deadlines, k.owners, k.agents, k.load, k.events, idem],
             [
-                self.clock(), agent_id, "" if ticket_id is None else validate.ticket_id(ticket_id),
-                secrets.token_urlsafe(18), self.lease_s, self.stream_maxlen, self.scan_batch,
+                self._now_ms(), agent_id, "" if ticket_id is None else validate.ticket_id(ticket_id),
+                secrets.token_urlsafe(18), to_ms(self.lease_s), self.stream_maxlen, self.scan_batch,
                 self._idem_ttl(idempotency_key),
             ],
         )
@@ -229,10 +229,10 @@ class HandoffQueue:
         """Extend the lease by lease_s; returns the new expiry. LeaseLost once the lease is gone."""
         k = self.keys
         reply = await self._call("heartbeat", [k.tickets, k.deadlines], [
-            self.clock(), validate.ticket_id(ticket_id), validate.agent_id(agent_id),
-            validate.lease_token(lease_token), self.lease_s,
+            self._now_ms(), validate.ticket_id(ticket_id), validate.agent_id(agent_id),
+            validate.lease_token(lease_token), to_ms(self.lease_s),
         ])
-        return float(reply)
+        return from_ms(reply)
 
     async def check_lease(self, ticket_id: str, agent_id: str, lease_token: str) -> Ticket:
         """Raise LeaseLost unless the agent holds the ticket's lease now (call before posting its message)."""
@@ -240,7 +240,7 @@ class HandoffQueue:
         if (
             record["state"] != "claimed" or record["agent_id"] != agent_id
             or not secrets.compare_digest(record["lease_token"], validate.lease_token(lease_token))
-            or float(record["lease_expires"]) < self.clock()
+            or from_ms(record["lease_expires"]) < self.clock()
         ):
             raise LeaseLost(f"lease on {ticket_id} is not held by this agent and token")
         return self._ticket(record)
@@ -275,7 +275,7 @@ class HandoffQueue:
         idem = k.idempotency("transfer:" + agent_id, validate.idempotency_key(idempotency_key))
         reply = await self._call(
             "transfer", [k.tickets, k.waiting, k.deadlines, k.owners, k.agents, k.load, k.events, idem],
-            [*lease, to_agent_id or "", to_skill or "", self.reservation_s, self.stream_maxlen,
+            [*lease, to_agent_id or "", to_skill or "", to_ms(self.reservation_s), self.stream_maxlen,
              self._idem_ttl(idempotency_key)],
         )
         return self._ticket(orjson.loads(reply))
@@ -321,7 +321,7 @@ class HandoffQueue:
         Returns (tickets pruned, events trimmed)."""
         k = self.keys
         pruned, trimmed = await self._call("prune", [k.tickets, k.contexts, k.owners, k.closed, k.events],
-                                           [self.clock() if now is None else now, before, limit])
+                                           [to_ms(self.clock() if now is None else now), to_ms(before), limit])
         return int(pruned), int(trimmed)
 
     async def get(self, ticket_id: str) -> Ticket:
@@ -340,7 +340,7 @@ class HandoffQueue:
         k = self.keys
         reply = await self._call(
             "expire", [k.tickets, k.waiting, k.deadlines, k.owners, k.load, k.dead, k.events],
-            [self.clock() if now is None else now, self.max_lost_leases, limit, self.stream_maxlen],
+            [to_ms(self.clock() if now is None else now), self.max_lost_leases, limit, self.stream_maxlen],
         )
         outcomes: dict[str, list[str]] = {"requeued": [], "dead_lettered": [], "unreserved": []}
         pairs = [_text(v) for v in reply]
@@ -390,15 +390,18 @@ class HandoffQueue:
                 *lease, outcome, validate.code(code),
                 validate.note(note, self.max_note_chars),
                 validate.json_object(facts, "facts", validate.FACTS_MAX_BYTES),
-                self.cooldown_s, self.handle_log_size, self.retention_s, self.stream_maxlen,
+                to_ms(self.cooldown_s), self.handle_log_size, to_ms(self.retention_s), self.stream_maxlen,
                 self._idem_ttl(idempotency_key),
             ],
         )
         return self._ticket(orjson.loads(reply))
 
     def _lease_args(self, ticket_id: str, agent_id: str, lease_token: str) -> list[str | float]:
-        return [self.clock(), validate.ticket_id(ticket_id), validate.agent_id(agent_id),
+        return [self._now_ms(), validate.ticket_id(ticket_id), validate.agent_id(agent_id),
                 validate.lease_token(lease_token)]
+
+    def _now_ms(self) -> int:
+        return to_ms(self.clock())
 
     def _idem_ttl(self, idempotency_key: str | None) -> int:
         return self.idempotency_ttl_ms if idempotency_key else 0

@@ -25,6 +25,7 @@ from redis.exceptions import RedisError, ResponseError
 from bot.conversations import ConversationStore
 from bot.insights.kinds import SEGMENT
 from bot.insights.store import Event, InsightsStore
+from handoff import Event as HandoffEvent
 from handoff import HandoffError, HandoffQueue, Ticket, TicketNotFound
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ class Ingester:
     async def _handoff_event(self, entry_id: str, raw: dict[str, str]) -> Event:
         """A handoff state change, with the ticket's reasons and priority (not in the audit entry)."""
         fields: dict[str, Any] = {"ticket_id": raw["ticket_id"]}
+        ts = HandoffEvent.from_entry(entry_id, raw).ts  # the queue's own reading of its stream
         ticket = await self._ticket(raw["ticket_id"])
         if raw["type"] == "enqueued":
             fields.update(priority=int(raw["priority"]), skill=raw["skill"],
@@ -129,10 +131,10 @@ class Ingester:
         if raw["type"] in _CLOSED:
             if raw.get("code"):
                 fields["code"] = raw["code"]
-            first = await self._first_agent_message(raw["conversation_id"], ticket, float(raw["ts"]))
+            first = await self._first_agent_message(raw["conversation_id"], ticket, ts)
             if first is not None:
                 fields["first_agent_message_ts"] = first
-        return Event("ho:" + entry_id, float(raw["ts"]), "handoff_" + raw["type"], raw["conversation_id"], fields)
+        return Event("ho:" + entry_id, ts, "handoff_" + raw["type"], raw["conversation_id"], fields)
 
     async def _ticket(self, ticket_id: str) -> Ticket | None:
         try:

@@ -6,7 +6,7 @@
 -- KEYS[5] load       hash: agent id -> tickets held
 -- KEYS[6] closed     zset: closed ticket id -> when
 -- KEYS[7] events     stream of state changes
--- ARGV[1] now    ARGV[2] conversation id    ARGV[3] stream max length
+-- ARGV[1] now (ms)    ARGV[2] conversation id    ARGV[3] stream max length
 -- Returns the cancelled ticket JSON, or nil when the conversation had no open ticket (repeating is harmless).
 local raw_owner = redis.call('HGET', KEYS[4], ARGV[2])
 if not raw_owner then return nil end

@@ -8,8 +8,8 @@
 -- KEYS[7] load       hash: agent id -> tickets held
 -- KEYS[8] events     stream of state changes
 -- KEYS[9] idem       stored reply for this idempotency key
--- ARGV[1] now        ARGV[2] agent id       ARGV[3] ticket id ('' = the first that fits)
--- ARGV[4] new lease token                   ARGV[5] lease_s
+-- ARGV[1] now (ms)        ARGV[2] agent id       ARGV[3] ticket id ('' = the first that fits)
+-- ARGV[4] new lease token                   ARGV[5] lease_ms
 -- ARGV[6] stream max length                 ARGV[7] scan batch size
 -- ARGV[8] idempotency ttl in ms (0: no idempotency key); only a successful claim is remembered
 -- Returns JSON {"ticket": {...}, "context": {...}} or nil when nothing fits (or the agent is full).
@@ -70,7 +70,7 @@ ticket.state = 'claimed'
 ticket.agent_id = agent_id
 ticket.reserved_for = ''
 ticket.lease_token = ARGV[4]
-ticket.lease_expires = string.format('%.17g', expires)
+ticket.lease_expires = string.format('%d', expires)
 ticket.claimed_at = ARGV[1]
 local encoded = cjson.encode(ticket)
 redis.call('HSET', KEYS[1], ticket.id, encoded)

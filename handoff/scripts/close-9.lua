@@ -5,13 +5,13 @@
 -- KEYS[3] deadlines     zset: ticket id -> lease expiry
 -- KEYS[4] owners        hash: conversation id -> owner JSON
 -- KEYS[5] load          hash: agent id -> tickets held
--- KEYS[6] handle_log    list: 'skill|lang|seconds' of recent claim-to-close durations, newest first
+-- KEYS[6] handle_log    list: 'skill|lang|ms' of recent claim-to-close durations, newest first
 -- KEYS[7] closed        zset: closed ticket id -> when
 -- KEYS[8] events        stream of state changes
 -- KEYS[9] idem          stored reply for this idempotency key
--- ARGV[1] now    ARGV[2] ticket id    ARGV[3] agent id    ARGV[4] lease token
+-- ARGV[1] now (ms)    ARGV[2] ticket id    ARGV[3] agent id    ARGV[4] lease token
 -- ARGV[5] outcome: 'resolved' or 'handed_back'    ARGV[6] resolution code    ARGV[7] note    ARGV[8] facts JSON
--- ARGV[9] cooldown_s    ARGV[10] handling-time entries kept (all routes together)    ARGV[11] retention_s of closed tickets
+-- ARGV[9] cooldown_ms    ARGV[10] handling-time entries kept (all routes together)    ARGV[11] retention_ms of closed tickets
 -- ARGV[12] stream max length    ARGV[13] idempotency ttl in ms (0: no idempotency key)
 -- Returns the ticket JSON. Errors: TICKET_NOT_FOUND, LEASE_LOST.
 local now = tonumber(ARGV[1])
@@ -39,17 +39,17 @@ local encoded = cjson.encode(ticket)
 redis.call('HSET', KEYS[1], ticket.id, encoded)
 redis.call('ZREM', KEYS[3], ticket.id)
 redis.call('HINCRBY', KEYS[5], ARGV[3], -1)
-local cooldown_until = string.format('%.17g', now + tonumber(ARGV[9]))
+local cooldown_until = string.format('%d', now + tonumber(ARGV[9]))
 redis.call('HSET', KEYS[4], ticket.conversation_id,
   cjson.encode({owner = 'bot', ticket = ticket.id, cooldown_until = cooldown_until}))
 
 redis.call('LPUSH', KEYS[6],
-  ticket.skill .. '|' .. ticket.lang .. '|' .. string.format('%.3f', now - tonumber(ticket.claimed_at)))
+  ticket.skill .. '|' .. ticket.lang .. '|' .. string.format('%d', now - tonumber(ticket.claimed_at)))
 redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[10]) - 1)
 
 redis.call('ZADD', KEYS[7], ARGV[1], ticket.id)
 -- forget a few tickets closed longer ago than the retention, with their owner entry once it is idle
-local old = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', string.format('%.17g', now - tonumber(ARGV[11])),
+local old = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', string.format('%d', now - tonumber(ARGV[11])),
   'LIMIT', 0, 20)
 for _, id in ipairs(old) do
   local old_raw = redis.call('HGET', KEYS[1], id)

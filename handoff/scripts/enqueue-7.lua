@@ -6,9 +6,9 @@
 -- KEYS[5] seq        counter for ticket ids
 -- KEYS[6] events     stream of state changes
 -- KEYS[7] idem       stored reply for this idempotency key
--- ARGV[1] now (epoch seconds)      ARGV[2] conversation id    ARGV[3] priority (integer)
+-- ARGV[1] now (epoch ms)           ARGV[2] conversation id    ARGV[3] priority (integer)
 -- ARGV[4] reasons (JSON list)      ARGV[5] skill              ARGV[6] lang
--- ARGV[7] segment                  ARGV[8] context (JSON)     ARGV[9] aging_s (seconds per priority point)
+-- ARGV[7] segment                  ARGV[8] context (JSON)     ARGV[9] aging_ms (ms of waiting per priority point)
 -- ARGV[10] stream max length       ARGV[11] idempotency ttl in ms (0: no idempotency key)
 -- Returns JSON {"created": bool, "ticket": {...}}. Errors: COOLDOWN <until>.
 local now = tonumber(ARGV[1])
@@ -36,11 +36,11 @@ if raw_owner then
 end
 
 local seq = redis.call('INCR', KEYS[5])
-local id = 't' .. seq
+local id = string.format('t%d', seq)
 local priority = tonumber(ARGV[3])
 -- Aging is linear, so ordering by effective priority (priority + waiting_s / aging_s) equals ordering by
 -- this time-independent score, lowest first: the place in the queue is fixed once, at enqueue.
-local score = string.format('%.17g', now - priority * tonumber(ARGV[9]))
+local score = string.format('%d', now - priority * tonumber(ARGV[9]))
 local member = string.format('%012d', seq) .. '|' .. id .. '|' .. ARGV[5] .. '|' .. ARGV[6] .. '|'
 local ticket = {
   id = id, conversation_id = conv, state = 'waiting', priority = priority, reasons = ARGV[4],

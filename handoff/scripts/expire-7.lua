@@ -8,7 +8,7 @@
 -- KEYS[5] load       hash: agent id -> tickets held
 -- KEYS[6] dead       zset: dead-lettered ticket id -> when
 -- KEYS[7] events     stream of state changes
--- ARGV[1] now    ARGV[2] lost leases before dead-lettering    ARGV[3] most tickets handled per call
+-- ARGV[1] now (ms)    ARGV[2] lost leases before dead-lettering    ARGV[3] most tickets handled per call
 -- ARGV[4] stream max length
 -- Returns a flat list: ticket id, outcome ('requeued' | 'dead_lettered' | 'unreserved'), ...
 local now = tonumber(ARGV[1])

@@ -6,7 +6,7 @@
 -- KEYS[3] owners     hash: conversation id -> owner JSON
 -- KEYS[4] closed     zset: closed ticket id -> when
 -- KEYS[5] events     stream of state changes
--- ARGV[1] now    ARGV[2] cutoff (seconds)    ARGV[3] most tickets pruned in one call
+-- ARGV[1] now (ms)    ARGV[2] cutoff (ms)    ARGV[3] most tickets pruned in one call
 -- Returns {tickets pruned, events trimmed}.
 local now = tonumber(ARGV[1])
 local old = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
@@ -26,5 +26,5 @@ for _, id in ipairs(old) do
   redis.call('HDEL', KEYS[2], id)
   redis.call('ZREM', KEYS[4], id)
 end
-local trimmed = redis.call('XTRIM', KEYS[5], 'MINID', string.format('%d', math.floor(tonumber(ARGV[2]) * 1000)))
+local trimmed = redis.call('XTRIM', KEYS[5], 'MINID', ARGV[2])
 return {#old, trimmed}

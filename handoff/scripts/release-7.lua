@@ -6,7 +6,7 @@
 -- KEYS[5] load       hash: agent id -> tickets held
 -- KEYS[6] events     stream of state changes
 -- KEYS[7] idem       stored reply for this idempotency key
--- ARGV[1] now    ARGV[2] ticket id    ARGV[3] agent id    ARGV[4] lease token
+-- ARGV[1] now (ms)    ARGV[2] ticket id    ARGV[3] agent id    ARGV[4] lease token
 -- ARGV[5] stream max length    ARGV[6] idempotency ttl in ms (0: no idempotency key)
 -- Returns the ticket JSON. Errors: TICKET_NOT_FOUND, LEASE_LOST.
 local now = tonumber(ARGV[1])

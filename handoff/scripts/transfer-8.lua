@@ -8,8 +8,8 @@
 -- KEYS[6] load       hash: agent id -> tickets held
 -- KEYS[7] events     stream of state changes
 -- KEYS[8] idem       stored reply for this idempotency key
--- ARGV[1] now    ARGV[2] ticket id    ARGV[3] agent id    ARGV[4] lease token
--- ARGV[5] target agent id ('' = none)    ARGV[6] target skill ('' = keep)    ARGV[7] reservation seconds
+-- ARGV[1] now (ms)    ARGV[2] ticket id    ARGV[3] agent id    ARGV[4] lease token
+-- ARGV[5] target agent id ('' = none)    ARGV[6] target skill ('' = keep)    ARGV[7] reservation ms
 -- ARGV[8] stream max length    ARGV[9] idempotency ttl in ms (0: no idempotency key)
 -- Returns the ticket JSON. Errors: TICKET_NOT_FOUND, LEASE_LOST, AGENT_NOT_FOUND.
 local now = tonumber(ARGV[1])
@@ -42,8 +42,8 @@ ticket.member = string.format('%012d', ticket.seq) .. '|' .. ticket.id .. '|' ..
 local score = ticket.score
 if to_agent ~= '' then
   -- ahead of every ordinary ticket; the original score comes back when the reservation ends
-  score = string.format('%.17g', tonumber(ticket.score) - 1e12)
-  redis.call('ZADD', KEYS[3], string.format('%.17g', now + tonumber(ARGV[7])), ticket.id)
+  score = string.format('%d', tonumber(ticket.score) - 1e15)
+  redis.call('ZADD', KEYS[3], string.format('%d', now + tonumber(ARGV[7])), ticket.id)
 else
   redis.call('ZREM', KEYS[3], ticket.id)
 end
