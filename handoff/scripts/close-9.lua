@@ -11,7 +11,7 @@
 -- KEYS[9] idem          stored reply for this idempotency key
 -- ARGV[1] now (ms)    ARGV[2] ticket id    ARGV[3] agent id    ARGV[4] lease token
 -- ARGV[5] outcome: 'resolved' or 'handed_back'    ARGV[6] resolution code    ARGV[7] note    ARGV[8] facts JSON
--- ARGV[9] cooldown_ms    ARGV[10] handling-time entries kept (all routes together)    ARGV[11] retention_ms of closed tickets
+-- ARGV[9] cooldown_ms    ARGV[10] handling-time entries kept (all routes together; up to 64 more between trims)    ARGV[11] retention_ms of closed tickets
 -- ARGV[12] stream max length    ARGV[13] idempotency ttl in ms (0: no idempotency key)
 -- Returns the ticket JSON. Errors: TICKET_NOT_FOUND, LEASE_LOST.
 local now = tonumber(ARGV[1])
@@ -43,14 +43,18 @@ local cooldown_until = string.format('%d', now + tonumber(ARGV[9]))
 redis.call('HSET', KEYS[4], ticket.conversation_id,
   cjson.encode({owner = 'bot', ticket = ticket.id, cooldown_until = cooldown_until}))
 
-redis.call('LPUSH', KEYS[6],
+-- the log may run up to 64 entries over its cap, so it is trimmed once per 64 closes, not on every close
+local logged = redis.call('LPUSH', KEYS[6],
   ticket.skill .. '|' .. ticket.lang .. '|' .. string.format('%d', now - tonumber(ticket.claimed_at)))
-redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[10]) - 1)
+if logged > tonumber(ARGV[10]) + 64 then redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[10]) - 1) end
 
 redis.call('ZADD', KEYS[7], ARGV[1], ticket.id)
--- forget a few tickets closed longer ago than the retention, with their owner entry once it is idle
-local old = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', string.format('%d', now - tonumber(ARGV[11])),
-  'LIMIT', 0, 20)
+-- every 16th ticket's close forgets up to 50 tickets closed longer ago than the retention (with their owner
+-- entry once it is idle): more than one per close on average, so the closed set keeps up with any rate
+local old = {}
+if ticket.seq % 16 == 0 then
+  old = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', string.format('%d', now - tonumber(ARGV[11])), 'LIMIT', 0, 50)
+end
 for _, id in ipairs(old) do
   local old_raw = redis.call('HGET', KEYS[1], id)
   if old_raw then

@@ -1,5 +1,5 @@
 -- prune: retention. Forget tickets closed before a cutoff (with their context, and their owner entry once
--- idle) and audit events older than it. The close script prunes a few on every close; this catches up
+-- idle) and audit events older than it. Every 16th close prunes up to 50; this catches up
 -- on a queue that closes nothing for a while, and trims the event stream by age.
 -- KEYS[1] tickets    hash: ticket id -> ticket JSON
 -- KEYS[2] contexts   hash: ticket id -> context JSON

@@ -60,3 +60,28 @@ async def test_prune_forgets_closed_tickets_and_old_events_after_the_cutoff(queu
     assert pruned == 1 and trimmed >= 3  # enqueued, claimed, resolved
     with pytest.raises(TicketNotFound):
         await queue.get(closed.id)
+
+
+async def test_closes_forget_tickets_past_retention_and_keep_the_handling_log_capped(
+        redis: Redis, prefix: str, clock: ManualClock, cleanup: None) -> None:
+    """Without any sweeper: every 16th close prunes up to 50 old tickets; the log stays within cap + 64."""
+    queue = HandoffQueue(redis, prefix, clock, retention_s=3600, handle_log_size=10)
+    agent, _ = await queue.agents.add("carol", ["orders"], ["en"], 1)
+
+    async def cycle(conversation_id: str) -> str:
+        await queue.enqueue(conversation_id, priority=1, reasons=["x"], skill="orders", lang="en")
+        held = await queue.claim(agent.id)
+        await queue.resolve(held.ticket.id, agent.id, held.lease_token, "done")
+        return held.ticket.id
+
+    old = [await cycle(f"old-{i}") for i in range(40)]
+    clock.advance(3601)
+    recent = [await cycle(f"new-{i}") for i in range(40)]  # tickets 41-80: closes of t48, t64, t80 prune
+
+    for ticket_id in old:
+        with pytest.raises(TicketNotFound):
+            await queue.get(ticket_id)
+    assert [(await queue.get(t)).state for t in recent] == ["resolved"] * 40
+    assert await redis.zcard(queue.keys.closed) == 40
+    assert await redis.llen(queue.keys.handle_log) <= 10 + 64
+    assert len(await redis.lrange(queue.keys.handle_log, 0, -1)) >= 10
