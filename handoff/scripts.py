@@ -55,8 +55,10 @@ class Scripts:
     reply or error. Commands are packed by hiredis (C) rather than redis-py's asyncio packer, which
     was the largest single cost of a call in Python (bench/results/handoff.md).
 
-    Batches are small (``max_batch``) on purpose: with many batches in flight, Redis runs one while
-    the client packs the next and reads the replies of another, instead of both taking turns.
+    Batches are small on purpose: with several batches in flight, Redis runs one while the client packs
+    the next and reads the replies of another, instead of both taking turns. A batch goes out once it
+    holds a quarter of the calls still unanswered (at least 4, at most ``max_batch``), so ten busy
+    callers make three batches rather than one, and a hundred make batches of 16.
     """
 
     def __init__(self, redis: Redis, *, batch: bool = True, max_batch: int = 16) -> None:
@@ -67,6 +69,7 @@ class Scripts:
         self._pending: list[tuple[bytes, asyncio.Future[Any]]] = []
         self._in_flight: set[asyncio.Task[None]] = set()
         self._direct = 0  # calls sent on their own and not answered yet
+        self._unanswered = 0  # calls sent in batches and not answered yet
 
     async def call(self, command: str, keys: list[str], args: list[str | bytes | int | float]) -> Any:
         source = sources()[command]
@@ -87,7 +90,7 @@ class Scripts:
         self._pending.append((packed, future))
         if len(self._pending) == 1:
             asyncio.get_running_loop().call_soon(self._flush)
-        elif len(self._pending) >= self._max_batch:
+        elif len(self._pending) >= min(self._max_batch, max(4, self._unanswered // 4)):
             self._flush()
         return await future
 
@@ -108,6 +111,7 @@ class Scripts:
             task.add_done_callback(self._in_flight.discard)
 
     async def _send(self, batch: list[tuple[bytes, asyncio.Future[Any]]]) -> None:
+        self._unanswered += len(batch)
         try:
             replies = await self._run([packed for packed, _ in batch])
         except BaseException as error:  # the whole batch failed (connection lost, cancelled)
@@ -115,6 +119,8 @@ class Scripts:
                 if not future.done():
                     future.set_exception(error)
             return
+        finally:
+            self._unanswered -= len(batch)
         for (_, future), reply in zip(batch, replies, strict=True):
             if future.done():
                 continue
