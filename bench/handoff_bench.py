@@ -1,7 +1,7 @@
 """Handoff queue throughput: enqueue -> claim -> resolve cycles per second and latency percentiles with
 1, 10 and 100 concurrent agents, next to redis-benchmark's SET rate on the same redis-server in the same run.
 
-    .venv/bin/python bench/handoff_bench.py --out bench/results/handoff.md
+    .venv/bin/python bench/handoff_bench.py --out /tmp/handoff.md
 
 Starts its own redis-server (no persistence) on a free port unless --url is given.
 """
@@ -15,11 +15,13 @@ import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,12 +165,29 @@ def _sync_redis_cpu(redis: SyncRedis) -> float:
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
+@dataclass
+class Row:
+    """One agent count, measured ``repeat`` times; each repetition has its own redis-benchmark runs."""
+
+    agents: int
+    runs: list[tuple[Result, float, float]]  # (result, SET/s at -c agents, SET/s at -c 50)
+
+    def median(self, value: Callable[[Result, float, float], float]) -> float:
+        return statistics.median(value(*run) for run in self.runs)
+
+
+def cpu_us(seconds: float, result: Result) -> float:
+    return seconds / result.cycles * 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="an existing Redis (default: start a private redis-server)")
     parser.add_argument("--agents", default="1,10,100")
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="repetitions per agent count; the table shows medians (the machines are noisy)")
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="uvloop",
                         help="event loop (uvicorn runs the gateway on uvloop)")
     parser.add_argument("--out", type=Path, help="write the markdown table here")
@@ -185,17 +204,24 @@ def main() -> None:
         host, port_number = "127.0.0.1", free_port()
         process = start_redis(port_number, tempfile.mkdtemp(prefix="handoff-bench-"))
         url, port = f"redis://{host}:{port_number}/0", str(port_number)
+    rows = []
     try:
-        rows = []
-        baseline_50 = redis_benchmark_set(host, int(port), 50, 300_000)
         for agents in [int(a) for a in args.agents.split(",")]:
-            baseline = redis_benchmark_set(host, int(port), agents, 100_000 if agents == 1 else 300_000)
-            result = measure(url, agents, args.seconds, not args.no_batch, args.procs, args.loop)
-            rows.append((result, baseline))
-            print(f"{agents} agents: {result.rate:.0f} cycles/s, p50 {result.percentile(50):.2f} ms, "
-                  f"p99 {result.percentile(99):.2f} ms; redis-benchmark SET -c {agents}: {baseline:.0f}/s; "
-                  f"CPU per cycle: client {result.client_cpu_s / result.cycles * 1e6:.0f} us, "
-                  f"redis {result.redis_cpu_s / result.cycles * 1e6:.0f} us", file=sys.stderr)
+            row = Row(agents, [])
+            for attempt in range(1, args.repeat + 1):
+                # the baselines right before each measurement: the machine's speed drifts within minutes
+                set_50 = redis_benchmark_set(host, int(port), 50, 200_000)
+                set_same = redis_benchmark_set(host, int(port), agents, 50_000 if agents == 1 else 200_000)
+                result = measure(url, agents, args.seconds, not args.no_batch, args.procs, args.loop)
+                row.runs.append((result, set_same, set_50))
+                print(f"{agents} agents, run {attempt}/{args.repeat}: {result.rate:.0f} cycles/s, "
+                      f"p50 {result.percentile(50):.2f} ms, p99 {result.percentile(99):.2f} ms; "
+                      f"SET -c {agents}: {set_same:.0f}/s, -c 50: {set_50:.0f}/s "
+                      f"({result.rate / set_50:.1%}); CPU per cycle: client "
+                      f"{cpu_us(result.client_cpu_s, result):.0f} us, "
+                      f"redis {cpu_us(result.redis_cpu_s, result):.0f} us",
+                      file=sys.stderr)
+            rows.append(row)
     finally:
         if process:
             process.terminate()
@@ -205,31 +231,35 @@ def main() -> None:
         "# Handoff queue benchmark",
         "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
-        f"{os.cpu_count()} CPUs (shared with other work), Python {platform.python_version()} ({args.loop}), "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()} ({args.loop}), "
         f"{subprocess.run([REDIS_SERVER, '--version'], capture_output=True, text=True).stdout.split()[2]}, "
-        f"agents split over at most {args.procs} client process(es), {args.seconds:.0f} s per row, "
-        f"batch_calls={not args.no_batch}.",
+        f"agents split over at most {args.procs} client process(es), {args.seconds:.0f} s per run, "
+        f"batch_calls={not args.no_batch}; medians of {args.repeat} runs per row.",
         "",
         "A cycle is enqueue -> claim -> resolve: three Lua scripts (EVALSHA), each also writing the event "
-        "stream. Latency is one whole cycle as seen by the agent.",
+        "stream. Latency is one whole cycle as seen by the agent. Each run measures redis-benchmark `SET` "
+        "(at the same client count and at its default 50) right before the cycles, and its ratios use "
+        "those baselines.",
         "",
-        f"redis-benchmark `SET` with its default 50 clients: **{baseline_50:,.0f} req/s**.",
-        "",
-        "| agents | cycles/s | p50 ms | p99 ms | redis-benchmark SET/s (same -c) | cycles / SET (same -c) "
-        "| cycles / SET (-c 50) | client CPU µs/cycle | redis CPU µs/cycle |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| agents | cycles/s | p50 ms | p99 ms | SET/s (same -c) | SET/s (-c 50) | cycles / SET (same -c) "
+        "| **cycles / SET (-c 50)** | client CPU µs/cycle | redis CPU µs/cycle |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for result, baseline in rows:
+    for row in rows:
         lines.append(
-            f"| {result.agents} | {result.rate:,.0f} | {result.percentile(50):.2f} "
-            f"| {result.percentile(99):.2f} | {baseline:,.0f} | {result.rate / baseline:.1%} "
-            f"| {result.rate / baseline_50:.1%} | {result.client_cpu_s / result.cycles * 1e6:.0f} "
-            f"| {result.redis_cpu_s / result.cycles * 1e6:.0f} |"
+            f"| {row.agents} | {row.median(lambda r, same, c50: r.rate):,.0f} "
+            f"| {row.median(lambda r, same, c50: r.percentile(50)):.2f} "
+            f"| {row.median(lambda r, same, c50: r.percentile(99)):.2f} "
+            f"| {row.median(lambda r, same, c50: same):,.0f} | {row.median(lambda r, same, c50: c50):,.0f} "
+            f"| {row.median(lambda r, same, c50: r.rate / same):.1%} "
+            f"| **{row.median(lambda r, same, c50: r.rate / c50):.1%}** "
+            f"| {row.median(lambda r, same, c50: cpu_us(r.client_cpu_s, r)):.0f} "
+            f"| {row.median(lambda r, same, c50: cpu_us(r.redis_cpu_s, r)):.0f} |"
         )
     lines += [
         "",
-        "Reproduce: `.venv/bin/python bench/handoff_bench.py --out bench/results/handoff.md` "
-        "(`--procs`, `--no-batch`, `--seconds`, `--agents`, `--loop asyncio`, `--url redis://...`).",
+        "Reproduce: `.venv/bin/python bench/handoff_bench.py --out FILE` "
+        "(`--repeat`, `--procs`, `--no-batch`, `--seconds`, `--agents`, `--loop asyncio`, `--url redis://...`).",
         "",
     ]
     table = "\n".join(lines)
