@@ -17,7 +17,7 @@ local holder = ticket.agent_id
 if ticket.state == 'waiting' then
   redis.call('ZREM', KEYS[2], ticket.member)
 elseif ticket.state == 'claimed' then
-  redis.call('HINCRBY', KEYS[5], holder, -1)
+  redis.call('HINCRBY', KEYS[5], holder, '-1')
 end
 redis.call('ZREM', KEYS[3], ticket.id)
 ticket.state = 'cancelled'

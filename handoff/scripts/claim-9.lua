@@ -51,7 +51,7 @@ else
   local batch, largest = 16, tonumber(ARGV[7])
   local start = 0
   while not ticket do
-    local members = redis.call('ZRANGE', KEYS[3], start, start + batch - 1)
+    local members = redis.call('ZRANGE', KEYS[3], string.format('%d', start), string.format('%d', start + batch - 1))
     for _, member in ipairs(members) do
       if fits(member) then
         ticket = cjson.decode(redis.call('HGET', KEYS[1], string.match(member, '^[^|]*|([^|]*)|')))
@@ -75,7 +75,7 @@ ticket.claimed_at = ARGV[1]
 local encoded = cjson.encode(ticket)
 redis.call('HSET', KEYS[1], ticket.id, encoded)
 redis.call('ZADD', KEYS[4], ticket.lease_expires, ticket.id)
-redis.call('HINCRBY', KEYS[7], agent_id, 1)
+redis.call('HINCRBY', KEYS[7], agent_id, '1')
 redis.call('HSET', KEYS[5], ticket.conversation_id,
   cjson.encode({owner = 'agent', ticket = ticket.id, cooldown_until = '0'}))
 redis.call('XADD', KEYS[8], 'MAXLEN', '~', ARGV[6], '*', 'type', 'claimed', 'ticket_id', ticket.id,

@@ -38,7 +38,7 @@ ticket.facts = ARGV[8]
 local encoded = cjson.encode(ticket)
 redis.call('HSET', KEYS[1], ticket.id, encoded)
 redis.call('ZREM', KEYS[3], ticket.id)
-redis.call('HINCRBY', KEYS[5], ARGV[3], -1)
+redis.call('HINCRBY', KEYS[5], ARGV[3], '-1')
 local cooldown_until = string.format('%d', now + tonumber(ARGV[9]))
 redis.call('HSET', KEYS[4], ticket.conversation_id,
   cjson.encode({owner = 'bot', ticket = ticket.id, cooldown_until = cooldown_until}))
@@ -52,7 +52,7 @@ redis.call('ZADD', KEYS[7], ARGV[1], ticket.id)
 -- every 16th ticket's close forgets up to 50 tickets closed longer ago than the retention (with their owner
 -- entry once it is idle): more than one per close on average, so the closed set keeps up with any rate
 local old = {}
-if ticket.seq % 16 == 0 then
+if tonumber(ticket.seq) % 16 == 0 then
   old = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', string.format('%d', now - tonumber(ARGV[11])), 'LIMIT', 0, 50)
 end
 for _, id in ipairs(old) do

@@ -42,11 +42,12 @@ local priority = tonumber(ARGV[3])
 -- this time-independent score, lowest first: the place in the queue is fixed once, at enqueue.
 local score = string.format('%d', now - priority * tonumber(ARGV[9]))
 local member = string.format('%012d', seq) .. '|' .. id .. '|' .. ARGV[5] .. '|' .. ARGV[6] .. '|'
+-- every field is a string (counters too): cjson prints numbers through slow printf('%.14g')
 local ticket = {
-  id = id, conversation_id = conv, state = 'waiting', priority = priority, reasons = ARGV[4],
-  skill = ARGV[5], lang = ARGV[6], segment = ARGV[7], enqueued_at = ARGV[1], score = score, seq = seq,
+  id = id, conversation_id = conv, state = 'waiting', priority = ARGV[3], reasons = ARGV[4],
+  skill = ARGV[5], lang = ARGV[6], segment = ARGV[7], enqueued_at = ARGV[1], score = score, seq = string.format('%d', seq),
   member = member, reserved_for = '', agent_id = '', lease_token = '', lease_expires = '0',
-  claimed_at = '0', lost_leases = 0, transfers = 0, closed_at = '0', code = '', note = '', facts = '{}'
+  claimed_at = '0', lost_leases = '0', transfers = '0', closed_at = '0', code = '', note = '', facts = '{}'
 }
 local encoded = cjson.encode(ticket)
 redis.call('HSET', KEYS[1], id, encoded)

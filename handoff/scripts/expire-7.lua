@@ -22,12 +22,12 @@ for _, id in ipairs(due) do
   local outcome
   if ticket and ticket.state == 'claimed' then
     local holder = ticket.agent_id
-    redis.call('HINCRBY', KEYS[5], holder, -1)
-    ticket.lost_leases = ticket.lost_leases + 1
+    redis.call('HINCRBY', KEYS[5], holder, '-1')
+    ticket.lost_leases = string.format('%d', ticket.lost_leases + 1)
     ticket.agent_id = ''
     ticket.lease_token = ''
     ticket.lease_expires = '0'
-    if ticket.lost_leases >= tonumber(ARGV[2]) then
+    if tonumber(ticket.lost_leases) >= tonumber(ARGV[2]) then
       outcome = 'dead_lettered'
       ticket.state = 'dead'
       ticket.closed_at = ARGV[1]

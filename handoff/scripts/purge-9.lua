@@ -22,7 +22,7 @@ for i = 1, #all, 2 do
     if ticket.state == 'waiting' then
       redis.call('ZREM', KEYS[3], ticket.member)
     elseif ticket.state == 'claimed' and ticket.agent_id ~= '' then
-      redis.call('HINCRBY', KEYS[6], ticket.agent_id, -1)
+      redis.call('HINCRBY', KEYS[6], ticket.agent_id, '-1')
     end
     redis.call('ZREM', KEYS[4], ticket.id)
     redis.call('ZREM', KEYS[7], ticket.id)

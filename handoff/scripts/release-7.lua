@@ -32,7 +32,7 @@ local encoded = cjson.encode(ticket)
 redis.call('HSET', KEYS[1], ticket.id, encoded)
 redis.call('ZADD', KEYS[2], ticket.score, ticket.member)
 redis.call('ZREM', KEYS[3], ticket.id)
-redis.call('HINCRBY', KEYS[5], ARGV[3], -1)
+redis.call('HINCRBY', KEYS[5], ARGV[3], '-1')
 redis.call('HSET', KEYS[4], ticket.conversation_id,
   cjson.encode({owner = 'queued', ticket = ticket.id, cooldown_until = '0'}))
 redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*', 'type', 'released', 'ticket_id', ticket.id,

@@ -36,7 +36,7 @@ ticket.agent_id = ''
 ticket.lease_token = ''
 ticket.lease_expires = '0'
 ticket.reserved_for = to_agent
-ticket.transfers = ticket.transfers + 1
+ticket.transfers = string.format('%d', ticket.transfers + 1)
 ticket.member = string.format('%012d', ticket.seq) .. '|' .. ticket.id .. '|' .. ticket.skill .. '|' .. ticket.lang
   .. '|' .. to_agent
 local score = ticket.score
@@ -50,7 +50,7 @@ end
 local encoded = cjson.encode(ticket)
 redis.call('HSET', KEYS[1], ticket.id, encoded)
 redis.call('ZADD', KEYS[2], score, ticket.member)
-redis.call('HINCRBY', KEYS[6], ARGV[3], -1)
+redis.call('HINCRBY', KEYS[6], ARGV[3], '-1')
 redis.call('HSET', KEYS[4], ticket.conversation_id,
   cjson.encode({owner = 'queued', ticket = ticket.id, cooldown_until = '0'}))
 redis.call('XADD', KEYS[7], 'MAXLEN', '~', ARGV[8], '*', 'type', 'transferred', 'ticket_id', ticket.id,
