@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redis import Redis as SyncRedis
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import Redis
 
 from handoff import HandoffQueue
 
@@ -89,8 +89,7 @@ def redis_benchmark_set(host: str, port: int, clients: int, requests: int) -> fl
 
 async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool, start_at: float) -> Result:
     """``agents`` concurrent agents in this process; the measured phase starts at wall time ``start_at``."""
-    pool = BlockingConnectionPool.from_url(url, max_connections=agents + 4, timeout=10)
-    redis = Redis(connection_pool=pool)
+    redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1)  # as the gateway's (bot/services.py)
     queue = HandoffQueue(redis, f"bench-{uuid.uuid4().hex[:8]}", time.time, lease_s=300,
                          batch_calls=batch_calls)
     await queue.connect()
@@ -127,7 +126,6 @@ async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool, s
     elapsed = time.perf_counter() - began
     client_cpu = time.process_time() - client_cpu
     await redis.aclose()
-    await pool.disconnect()
     return Result(agents, cycles, elapsed, latencies, client_cpu)
 
 
