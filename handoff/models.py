@@ -81,12 +81,13 @@ class Ticket:
         end = now if record["state"] in OPEN_STATES else (closed_at or now)
         waiting_s = max(0.0, end - enqueued_at)
         lease_expires = from_ms(record["lease_expires"]) or None
+        priority = int(record["priority"])
         return cls(
             id=record["id"], conversation_id=record["conversation_id"], state=record["state"],
-            priority=int(record["priority"]), reasons=tuple(orjson.loads(record["reasons"])),
+            priority=priority, reasons=tuple(orjson.loads(record["reasons"])),
             skill=record["skill"], lang=record["lang"], segment=record["segment"],
             enqueued_at=enqueued_at, waiting_s=waiting_s,
-            effective_priority=int(record["priority"]) + waiting_s / aging_s,
+            effective_priority=priority + waiting_s / aging_s,
             agent_id=record["agent_id"] or None, reserved_for=record["reserved_for"] or None,
             lease_expires=lease_expires, lost_leases=int(record["lost_leases"]),
             transfers=int(record["transfers"]), closed_at=closed_at, code=record["code"],

@@ -91,6 +91,8 @@ def segment(value: object) -> str:
 def json_object(value: object, what: str, max_bytes: int) -> str:
     if not isinstance(value, dict):
         raise InvalidRequest(f"{what} must be a JSON object")
+    if not value:  # most resolves carry no facts
+        return "{}"
     try:
         encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as error:
