@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.crc import key_slot
 
-from handoff import HandoffQueue, HandoffUnavailable, LeaseLost, ManualClock
+from handoff import HandoffQueue, HandoffUnavailable, LeaseLost, ManualClock, Ticket
 from handoff.scripts import sources
 
 session_loop = pytest.mark.asyncio(loop_scope="session")
@@ -99,3 +100,14 @@ async def test_one_failing_call_in_a_batch_fails_alone(queue: HandoffQueue) -> N
     )
     assert isinstance(results[0], LeaseLost)
     assert results[1].conversation_id == "c2" and isinstance(results[2], float)
+
+
+@pytest.mark.redis
+@session_loop
+async def test_a_ticket_read_back_has_every_field_and_stays_frozen(queue: HandoffQueue) -> None:
+    """Ticket.from_record fills the instance without __init__; a field it forgot would surface here."""
+    ticket = await queue.enqueue("c1", priority=2, reasons=["angry"], skill="orders", lang="en", segment="vip")
+    rebuilt = Ticket(**{f.name: getattr(ticket, f.name) for f in dataclasses.fields(Ticket)})
+    assert rebuilt == ticket and set(vars(ticket)) == {f.name for f in dataclasses.fields(Ticket)}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ticket.state = "claimed"  # type: ignore[misc]
