@@ -207,10 +207,15 @@ def main() -> None:
         for agents in [int(a) for a in args.agents.split(",")]:
             row = Row(agents, [])
             for attempt in range(1, args.repeat + 1):
-                # the baselines right before each measurement: the machine's speed drifts within minutes
-                set_50 = redis_benchmark_set(host, int(port), 50, 200_000)
-                set_same = redis_benchmark_set(host, int(port), agents, 50_000 if agents == 1 else 200_000)
+                # baselines right before and right after each measurement, averaged: the machine's speed
+                # drifts within minutes
+                same_n = 50_000 if agents == 1 else 200_000
+                before = redis_benchmark_set(host, int(port), 50, 200_000), redis_benchmark_set(
+                    host, int(port), agents, same_n)
                 result = measure(url, agents, args.seconds, not args.no_batch, args.procs, args.loop)
+                after = redis_benchmark_set(host, int(port), 50, 200_000), redis_benchmark_set(
+                    host, int(port), agents, same_n)
+                set_50, set_same = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
                 row.runs.append((result, set_same, set_50))
                 print(f"{agents} agents, run {attempt}/{args.repeat}: {result.rate:.0f} cycles/s, "
                       f"p50 {result.percentile(50):.2f} ms, p99 {result.percentile(99):.2f} ms; "
@@ -236,8 +241,8 @@ def main() -> None:
         "",
         "A cycle is enqueue -> claim -> resolve: three Lua scripts (EVALSHA), each also writing the event "
         "stream. Latency is one whole cycle as seen by the agent. Each run measures redis-benchmark `SET` "
-        "(at the same client count and at its default 50) right before the cycles, and its ratios use "
-        "those baselines.",
+        "(at the same client count and at its default 50) right before and right after the cycles; its "
+        "ratios use the mean of the two.",
         "",
         "| agents | cycles/s | p50 ms | p99 ms | SET/s (same -c) | SET/s (-c 50) | cycles / SET (same -c) "
         "| **cycles / SET (-c 50)** | client CPU µs/cycle | redis CPU µs/cycle |",
