@@ -70,6 +70,7 @@ class Scripts:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._direct = 0  # calls sent on their own and not answered yet
         self._unanswered = 0  # calls sent in batches and not answered yet
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def call(self, command: str, keys: list[str], args: list[str | bytes | int | float]) -> Any:
         source = sources()[command]
@@ -86,13 +87,21 @@ class Scripts:
             if isinstance(reply, Exception):
                 raise reply
             return reply
-        future = asyncio.get_running_loop().create_future()
+        loop = self._running_loop()
+        future = loop.create_future()
         self._pending.append((packed, future))
         if len(self._pending) == 1:
-            asyncio.get_running_loop().call_soon(self._flush)
+            loop.call_soon(self._flush)
         elif len(self._pending) >= min(self._max_batch, max(4, self._unanswered // 4)):
             self._flush()
         return await future
+
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop calls run on. On Python 3.11 asyncio.get_running_loop() makes a getpid() system call
+        (5 % of a queue call), so the loop is kept until it stops; one event loop at a time, one thread."""
+        if self._loop is None or not self._loop.is_running():
+            self._loop = asyncio.get_running_loop()
+        return self._loop
 
     def _sha(self, command: str) -> bytes:
         self._shas[command] = sha1(sources()[command].text.encode()).hexdigest().encode()
