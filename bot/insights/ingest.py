@@ -147,8 +147,9 @@ class Ingester:
         if ticket is None:
             return None
         start_ms = int(ticket.enqueued_at * 1000)
+        closed_ms = round(closed * 1000)  # the queue keeps milliseconds: compare at that resolution
         for message in await self._conversations.messages(conversation_id, f"{start_ms - 1}-999999"):
-            if message.ts > closed:
+            if int(message.ts * 1000) > closed_ms:
                 break
             if message.sender == "agent":
                 return message.ts

@@ -74,3 +74,26 @@ async def test_two_workers_share_a_store_and_a_second_store_sees_everything(
         if stray:
             await redis.delete(*stray)
         await redis.aclose()
+
+
+async def test_an_agent_reply_in_the_closing_millisecond_counts_as_before_the_close(
+        redis_url: str, key_prefix: str, tmp_path: Path) -> None:
+    """The queue keeps milliseconds: a close at .123 s follows a reply at .1234 s written just before it."""
+    redis = Redis.from_url(redis_url)
+    prefix = f"{key_prefix}-ingest-{uuid.uuid4().hex[:6]}"
+    keys = GatewayKeys(prefix)
+    queue = HandoffQueue(redis, prefix)
+    conversations = ConversationStore(redis, keys, ttl_s=3600)
+    ingester = Ingester(redis, keys.insights_events(), queue, conversations,
+                        InsightsStore(tmp_path / "store.sqlite3"))
+    try:
+        conversation, _ = await conversations.create(locale="en", customer_id=None, page=None)
+        ticket = await queue.enqueue(conversation.id, priority=1, reasons=["x"], skill="general", lang="en")
+        closed = float(int(time.time() * 1000) + 5) / 1000  # whole milliseconds, as the queue reports it
+        [reply] = await conversations.append(conversation.id, [
+            {"sender": "agent", "text": "hello", "ts": closed + 0.0004}])
+        assert await ingester._first_agent_message(conversation.id, ticket, closed) == reply.ts
+        assert await ingester._first_agent_message(conversation.id, ticket, closed - 0.001) is None
+    finally:
+        await redis.delete(*[k async for k in redis.scan_iter(match=f"*{prefix}*")])
+        await redis.aclose()
