@@ -87,6 +87,12 @@ def redis_benchmark_set(host: str, port: int, clients: int, requests: int) -> fl
     return float(row.split(",")[1].strip('"'))
 
 
+def set_rates(host: str, port: int, agents: int) -> tuple[float, float]:
+    """redis-benchmark SET/s with its default 50 clients, and with as many clients as agents."""
+    return (redis_benchmark_set(host, port, 50, 200_000),
+            redis_benchmark_set(host, port, agents, 50_000 if agents == 1 else 200_000))
+
+
 async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool, start_at: float) -> Result:
     """``agents`` concurrent agents in this process; the measured phase starts at wall time ``start_at``."""
     redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1)  # as the gateway's (bot/services.py)
@@ -209,12 +215,9 @@ def main() -> None:
             for attempt in range(1, args.repeat + 1):
                 # baselines right before and right after each measurement, averaged: the machine's speed
                 # drifts within minutes
-                same_n = 50_000 if agents == 1 else 200_000
-                before = redis_benchmark_set(host, int(port), 50, 200_000), redis_benchmark_set(
-                    host, int(port), agents, same_n)
+                before = set_rates(host, int(port), agents)
                 result = measure(url, agents, args.seconds, not args.no_batch, args.procs, args.loop)
-                after = redis_benchmark_set(host, int(port), 50, 200_000), redis_benchmark_set(
-                    host, int(port), agents, same_n)
+                after = set_rates(host, int(port), agents)
                 set_50, set_same = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
                 row.runs.append((result, set_same, set_50))
                 print(f"{agents} agents, run {attempt}/{args.repeat}: {result.rate:.0f} cycles/s, "

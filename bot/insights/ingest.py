@@ -27,6 +27,7 @@ from bot.insights.kinds import SEGMENT
 from bot.insights.store import Event, InsightsStore
 from handoff import Event as HandoffEvent
 from handoff import HandoffError, HandoffQueue, Ticket, TicketNotFound
+from handoff.clock import to_ms
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class Ingester:
         if ticket is None:
             return None
         start_ms = int(ticket.enqueued_at * 1000)
-        closed_ms = round(closed * 1000)  # the queue keeps milliseconds: compare at that resolution
+        closed_ms = to_ms(closed)  # the queue keeps milliseconds: compare at that resolution
         for message in await self._conversations.messages(conversation_id, f"{start_ms - 1}-999999"):
             if int(message.ts * 1000) > closed_ms:
                 break
