@@ -30,8 +30,10 @@ test: install lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check bot kb_index handoff actions tests bench
+	$(VENV)/bin/ruff check contracts gateway kb_index handoff actions tests bench
 	$(VENV)/bin/lint-imports --no-cache
+	@echo "type checking contracts, kb_index, handoff and the gateway (mypy) ..."
+	$(VENV)/bin/mypy
 
 install: $(APP_STAMP) $(RASA_STAMP) chromium
 

@@ -22,19 +22,24 @@ from actions.turn import Turn
 log = logging.getLogger(__name__)
 
 HANDLERS: dict[str, type[ShopAction]] = {}
-CONTACT = "provide_contact"
-RATE = "rate"
+CLAIMERS: dict[str, type[ShopAction]] = {}  # pending kind -> the action that takes its answer
 
 
 class ShopAction(Action):
     action_name: ClassVar[str] = ""
     handles: ClassVar[tuple[str, ...]] = ()  # intents this action answers (for pending re-routing)
     may_escalate: ClassVar[bool] = True
+    # Pending questions (actions/pending.py) whose answer this action takes when `claims` says so,
+    # whatever intent Rasa read; with claim_is_intent the turn then counts as its first handled intent.
+    claims_pending: ClassVar[tuple[str, ...]] = ()
+    claim_is_intent: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for intent in cls.handles:
             HANDLERS[intent] = cls
+        for kind in cls.claims_pending:
+            CLAIMERS[kind] = cls
 
     def name(self) -> str:
         return self.action_name
@@ -69,24 +74,23 @@ class ShopAction(Action):
             events.append(SlotSet("misses", misses_before))
         return events
 
+    @classmethod
+    def claims(cls, turn: Turn) -> bool:
+        """Whether this message answers the pending question (of a kind in `claims_pending`)."""
+        return False
+
     @staticmethod
     def _claimed_by_pending(turn: Turn) -> ShopAction | None:
         kind, argument = pending.parse(turn.slot("pending"))
         if kind == "order_number" and argument in HANDLERS and turn.order_id() and len(turn.text) <= 80:
             turn.intent = argument
             return HANDLERS[argument]()
-        if kind in ("csat", "nps") and RATE in HANDLERS:
-            from actions.feedback import score_in
-
-            if score_in(turn) is not None and len(turn.text) <= 40:
-                turn.intent = RATE
-                return HANDLERS[RATE]()
-        if kind == "contact" and CONTACT in HANDLERS:
-            from actions.contact import looks_like_contact
-
-            if looks_like_contact(turn.text):
-                return HANDLERS[CONTACT]()
-        return None
+        claimer = CLAIMERS.get(kind)
+        if claimer is None or not claimer.claims(turn):
+            return None
+        if claimer.claim_is_intent:
+            turn.intent = claimer.handles[0]
+        return claimer()
 
 
 def _tell_failure(turn: Turn, exc: Exception) -> None:

@@ -47,6 +47,11 @@ class ActionProvideContact(ShopAction):
     action_name = "action_provide_contact"
     handles = ("provide_contact",)
     may_escalate = False
+    claims_pending = ("contact",)
+
+    @classmethod
+    def claims(cls, turn: Turn) -> bool:
+        return looks_like_contact(turn.text)
 
     async def handle(self, turn: Turn) -> None:
         waiting: Any = turn.slot("escalation")

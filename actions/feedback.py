@@ -1,8 +1,8 @@
 """Satisfaction after an agent resolves: CSAT 1-5 for everyone, then NPS 0-10 for a sampled
 share of conversations (SHOPASSIST_NPS_SAMPLE_RATE).
 
-Stored with the conversation: hash `<prefix>:{conv:<id>}:feedback` (fields csat, csat_at,
-nps, nps_at), in the conversation's hash tag next to the gateway's keys.
+Stored with the conversation (`RedisKeys.conversation_feedback`: fields csat, csat_at, nps,
+nps_at), in the conversation's hash tag next to the gateway's keys.
 """
 
 from __future__ import annotations
@@ -14,14 +14,11 @@ import time
 from actions import buttons, runtime
 from actions.base import ShopAction
 from actions.turn import Turn
+from contracts.keys import RedisKeys
 
 _NUMBER = re.compile(r"(?<!\d)(10|[0-9])(?!\d)")
 _KO_STARS = {"한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5}
 _EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-
-
-def feedback_key(prefix: str, conversation_id: str) -> str:
-    return f"{prefix}:{{conv:{conversation_id}}}:feedback"
 
 
 def sampled_for_nps(conversation_id: str, rate: float) -> bool:
@@ -65,6 +62,12 @@ class ActionRate(ShopAction):
     action_name = "action_rate"
     handles = ("rate",)
     may_escalate = False
+    claims_pending = ("csat", "nps")
+    claim_is_intent = True
+
+    @classmethod
+    def claims(cls, turn: Turn) -> bool:
+        return score_in(turn) is not None and len(turn.text) <= 40
 
     async def handle(self, turn: Turn) -> None:
         stage = turn.slot("pending")
@@ -81,7 +84,7 @@ class ActionRate(ShopAction):
                      low=low, top=top)
             return
         config = runtime.settings()
-        await runtime.redis().hset(feedback_key(config.key_prefix, turn.conversation_id),
+        await runtime.redis().hset(RedisKeys(config.key_prefix).conversation_feedback(turn.conversation_id),
                                    mapping={stage: score, f"{stage}_at": time.time()})
         turn.signal("insight", event=stage, score=score)
         turn.missed = False

@@ -2,9 +2,8 @@
 
 rasa_sdk imports every module under actions/ and instantiates every Action with no
 arguments, so nothing here runs at import: `settings()` reads the environment on the
-first call and each dependency is built the first time an action needs it.  The action
-server gets the same SHOPASSIST_* variables as the gateway (see bot/settings.py); the
-ones below are the few it reads.
+first call and each dependency is built the first time an action needs it.  Which settings
+it reads, their defaults and their rules are defined once, in contracts/settings.py.
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ import datetime as dt
 import functools
 import logging
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from contracts.settings import ActionServerSettings, read_action_server_settings
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -29,77 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class SettingError(Exception):
-    """An action-server setting is invalid; the message names every bad variable."""
-
-
-@dataclass(frozen=True)
-class ActionSettings:
-    redis_url: str
-    key_prefix: str
-    kb_index_dir: Path
-    embedding_model: str
-    shop_api_url: str
-    shop_api_token: str
-    escalate_order_value: int
-    support_hours: tuple[int, int] | None
-    support_timezone: str
-    nps_sample_rate: float
-
-
-def _hours(raw: str) -> tuple[int, int] | None:
-    """'09-18' -> (9, 18); empty -> None (always open)."""
-    if not raw.strip():
-        return None
-    start, _, end = raw.partition("-")
-    hours = (int(start), int(end))
-    if not (0 <= hours[0] < hours[1] <= 24):
-        raise ValueError(raw)
-    return hours
-
-
 @functools.cache
-def settings() -> ActionSettings:
-    env = os.environ
-    problems: list[str] = []
-
-    def parse(name: str, default: str, convert: Any) -> Any:
-        raw = env.get(name, default)
-        try:
-            return convert(raw)
-        except (ValueError, TypeError):
-            problems.append(f"{name}={raw!r}")
-            return convert(default)
-
-    result = ActionSettings(
-        redis_url=env.get("SHOPASSIST_REDIS_URL", "redis://127.0.0.1:6379/0"),
-        key_prefix=env.get("SHOPASSIST_KEY_PREFIX", "sa"),
-        kb_index_dir=Path(env.get("SHOPASSIST_KB_INDEX_DIR", "var/kb")),
-        embedding_model=env.get("SHOPASSIST_EMBEDDING_MODEL", ""),
-        shop_api_url=env.get("SHOPASSIST_SHOP_API_URL", ""),
-        shop_api_token=env.get("SHOPASSIST_SHOP_API_TOKEN", ""),
-        escalate_order_value=parse("SHOPASSIST_ESCALATE_ORDER_VALUE", "1000000", int),
-        support_hours=parse("SHOPASSIST_SUPPORT_HOURS", "", _hours),
-        support_timezone=parse("SHOPASSIST_SUPPORT_TIMEZONE", "Asia/Seoul", _zone),
-        nps_sample_rate=parse("SHOPASSIST_NPS_SAMPLE_RATE", "0.3", _fraction),
-    )
-    if problems:
-        raise SettingError("invalid action-server settings: " + ", ".join(problems))
-    return result
-
-
-def _zone(raw: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    ZoneInfo(raw)
-    return raw
-
-
-def _fraction(raw: str) -> float:
-    value = float(raw)
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(raw)
-    return value
+def settings() -> ActionServerSettings:
+    return read_action_server_settings(os.environ)
 
 
 def support_open(now: dt.datetime | None = None) -> bool:

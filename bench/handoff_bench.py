@@ -95,7 +95,7 @@ def set_rates(host: str, port: int, agents: int) -> tuple[float, float]:
 
 async def run_cycles(url: str, agents: int, seconds: float, batch_calls: bool, start_at: float) -> Result:
     """``agents`` concurrent agents in this process; the measured phase starts at wall time ``start_at``."""
-    redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1)  # as the gateway's (bot/services.py)
+    redis = Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1)  # as the gateway's (gateway/services.py)
     queue = HandoffQueue(redis, f"bench-{uuid.uuid4().hex[:8]}", time.time, lease_s=300,
                          batch_calls=batch_calls)
     await queue.connect()

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from bot.identity import user_hash
+from gateway.identity import user_hash
 
 FAQ = {  # questions the demo FAQ answers (or offers a choice for)
     "en": ["what is your return policy?", "how much does shipping cost?", "which payment methods do you accept?",
@@ -268,7 +268,7 @@ def _agents(settings: Any) -> dict[str, str]:
 
     from redis.asyncio import Redis
 
-    from bot import redis_server
+    from gateway.ops import redis_server
     from handoff import HandoffQueue
 
     async def add() -> dict[str, str]:
@@ -287,8 +287,8 @@ def _agents(settings: Any) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot import redis_server
-    from bot.settings import load_settings
+    from gateway.ops import redis_server
+    from gateway.settings import load_settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")

@@ -77,7 +77,7 @@ class Scripts:
         if len(keys) != source.nkeys:
             raise RuntimeError(f"{command} takes {source.nkeys} keys, got {len(keys)}")
         sha = self._shas.get(command) or self._sha(command)
-        packed = hiredis.pack_command((b"EVALSHA", sha, source.nkeys, *keys, *args))
+        packed = hiredis.pack_command((b"EVALSHA", sha, source.nkeys, *keys, *args))  # type: ignore[arg-type]
         if not self._batch or not (self._direct or self._in_flight or self._pending):
             self._direct += 1  # nothing else in flight: batching would only add a hop
             try:

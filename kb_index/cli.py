@@ -7,15 +7,15 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb_index.articles import CATEGORIES, LANGS
-from kb_index.build import build_index
 from kb_index.errors import KbError, KbNotReady, SourceError
-from kb_index.evaluate import Outcome, load_queries, metrics
-from kb_index.knowledge_base import KnowledgeBase
 from kb_index.policy import ANSWER
 from kb_index.text import guess_lang
+
+if TYPE_CHECKING:  # the index and the encoder load numpy, faiss and torch: only the commands that use them
+    from kb_index.knowledge_base import KnowledgeBase
 
 
 def register(subparsers: Any, *, source_dir: Path, index_dir: Path, model: str | None) -> None:
@@ -46,6 +46,8 @@ def register(subparsers: Any, *, source_dir: Path, index_dir: Path, model: str |
 
 
 def _build(args: argparse.Namespace, model: str | None) -> int:
+    from kb_index.build import build_index
+
     try:
         folder = build_index(args.source, args.out, model=model)
     except SourceError as exc:
@@ -58,6 +60,8 @@ def _build(args: argparse.Namespace, model: str | None) -> int:
 
 def _open(index: Path, model: str | None, threads: int) -> KnowledgeBase:
     import torch  # the entry point owns process-wide settings; the library never sets them
+
+    from kb_index.knowledge_base import KnowledgeBase
 
     torch.set_num_threads(max(threads, 1))
     kb = KnowledgeBase(index, model)
@@ -108,6 +112,8 @@ def _search_batch(kb: KnowledgeBase, path: Path) -> int:
 
 
 def _eval(args: argparse.Namespace, model: str | None) -> int:
+    from kb_index.evaluate import Outcome, load_queries, metrics
+
     try:
         queries = load_queries(args.queries)
         kb = _open(args.index, model, args.threads)

@@ -39,6 +39,7 @@ class DenseIndex:
     @classmethod
     def build(cls, vectors: np.ndarray, rows: np.ndarray, hnsw_threshold: int = HNSW_THRESHOLD) -> DenseIndex:
         dim = vectors.shape[1]
+        index: faiss.Index
         if len(vectors) > hnsw_threshold:
             index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION

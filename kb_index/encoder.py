@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ class Encoder:
         self.name = model or DEFAULT_MODEL
         self._batch_size = batch_size
         self._onnx_cache = onnx_cache
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer once loaded (torch path)
         self._onnx: onnx_encoder.OnnxEncoder | None = None
         self._lock = threading.Lock()
 
@@ -39,7 +40,7 @@ class Encoder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             model_dir = Path(self._path())
             pooling = onnx_encoder.pooling_mode(model_dir) if self._onnx_cache is not None else None
-            if pooling is None:
+            if pooling is None or self._onnx_cache is None:
                 self._model = self._load_torch()
                 return
             onnx_file = onnx_encoder.cached_file(model_dir, self._onnx_cache)

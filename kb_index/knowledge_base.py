@@ -54,6 +54,7 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         self._tokenizer.warm_up()
         self.reload()
+        assert self._encoder is not None  # reload() creates it
         self._encoder.warm_up()
 
     @property
@@ -122,6 +123,7 @@ class KnowledgeBase:
         if not query:
             return SearchResult(NONE, [], [], index.version, note="empty query")
         if vector is None:
+            assert self._encoder is not None  # set by reload(), which gave us `index`
             vector = self._encoder.encode([query])[0]
         tokens = self._tokenizer.tokens(query, lang)
         decision, hits = index.langs[lang].search(vector, tokens, category)

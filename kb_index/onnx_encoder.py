@@ -91,6 +91,8 @@ def export(sentence_transformer: Any, target: Path) -> None:
                 dynamic_shapes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes},
                 dynamo=True, external_data=False, verbose=False,
             )
+        if program is None:
+            raise RuntimeError("torch.onnx.export returned no program")
         program.save(tmp)
         os.replace(tmp, target)
     finally:

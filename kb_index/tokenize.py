@@ -77,6 +77,7 @@ class Tokenizer:
     def _korean(self, text: str) -> list[str]:
         if self._kiwi is None:
             self.warm_up()
+        assert self._kiwi is not None
         with self._lock:  # Kiwi's analyser is not documented as thread-safe
             morphs = self._kiwi.tokenize(text)
         out: list[str] = []

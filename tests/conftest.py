@@ -23,9 +23,9 @@ import httpx
 import pytest
 import redis
 
-from bot import rasa_files, redis_server, training
-from bot.settings import REPO_ROOT, Settings, load_settings
-from bot.stack import action_server_env
+from gateway.ops import rasa_files, redis_server, training
+from gateway.ops.stack import action_server_env
+from gateway.settings import REPO_ROOT, Settings, load_settings
 
 SHARED_REDIS_URL = os.environ.get("SHOPASSIST_TEST_REDIS_URL", redis_server.LOCAL_URL)
 STARTUP_TIMEOUT_S = 240
@@ -63,7 +63,7 @@ def key_prefix(redis_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def kb_index_dir() -> Path:
     """The FAQ index, built from faq/ once per change of the sources (shared with `make run`)."""
-    from bot.stack import ensure_kb_index
+    from gateway.ops.kb_build import ensure_kb_index
 
     settings = load_settings(kb_index_dir=REPO_ROOT / "var" / "test-kb")
     ensure_kb_index(settings)
@@ -162,7 +162,7 @@ def gateway(rasa_stack: RasaStack, redis_url: str) -> Iterator[httpx.Client]:
     """The gateway app, in-process with its lifespan, wired to the session's Rasa stack."""
     from fastapi.testclient import TestClient
 
-    from bot.app import create_app
+    from gateway.app import create_app
 
     with TestClient(create_app(gateway_settings(rasa_stack), redis_url)) as client:
         yield client
@@ -171,7 +171,7 @@ def gateway(rasa_stack: RasaStack, redis_url: str) -> Iterator[httpx.Client]:
 def add_staff(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], redis_url: str, prefix: str,
               role: str, name: str) -> dict[str, str]:
     """Create an editor, lead or admin through the CLI and return its Authorization header."""
-    from bot.cli import main as cli
+    from gateway.cli import main as cli
 
     monkeypatch.setenv("SHOPASSIST_REDIS_URL", redis_url)
     monkeypatch.setenv("SHOPASSIST_KEY_PREFIX", prefix)

@@ -12,12 +12,9 @@ import time
 from redis.asyncio import Redis
 
 from actions.escalation.policy import REPEAT_WINDOW_DAYS
+from contracts.keys import RedisKeys
 
 _WINDOW_S = REPEAT_WINDOW_DAYS * 24 * 3600
-
-
-def key(prefix: str, customer_id: str) -> str:
-    return f"{prefix}:{{cust:{customer_id}}}:issues"
 
 
 async def raised_before(redis: Redis, prefix: str, customer_id: str, intent: str, order_id: str | None,
@@ -25,7 +22,7 @@ async def raised_before(redis: Redis, prefix: str, customer_id: str, intent: str
     """Record this problem and say whether another conversation raised it within the window."""
     now = time.time() if now is None else now
     topic = f"{intent}|{order_id or ''}|"
-    name = key(prefix, customer_id)
+    name = RedisKeys(prefix).customer_issues(customer_id)
     members = await redis.zrangebyscore(name, now - _WINDOW_S, "+inf")
     others = [m.decode() for m in members if not m.decode().endswith("|" + conversation_id)]
     seen = any(m.startswith(topic) for m in others)

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from actions.shop.demo import DemoShop
 from actions.shop.demo_data import generate
-from bot import identity
+from gateway import identity
 from handoff import HandoffQueue
 
 T = TypeVar("T")

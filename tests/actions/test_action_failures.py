@@ -17,8 +17,9 @@ from actions.contact import contact_in
 from actions.feedback import sampled_for_nps
 from actions.orders import ActionOrderStatus
 from actions.shop import ShopUnavailable
-from actions.signals import SIGNAL_KEY
 from actions.turn import order_id_in
+from contracts.settings import SettingError
+from contracts.signals import SIGNAL_KEY
 
 
 def tracker(text: str, intent: str, customer_id: str | None = "C0002", language: str = "en",
@@ -122,7 +123,7 @@ def test_support_hours(monkeypatch: pytest.MonkeyPatch) -> None:
         assert not runtime.support_open(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))  # 21:00 in Seoul
         monkeypatch.setenv("SHOPASSIST_SUPPORT_HOURS", "18-09")
         runtime.settings.cache_clear()
-        with pytest.raises(runtime.SettingError, match="SHOPASSIST_SUPPORT_HOURS"):
+        with pytest.raises(SettingError, match="SHOPASSIST_SUPPORT_HOURS"):
             runtime.settings()
     finally:
         runtime.settings.cache_clear()

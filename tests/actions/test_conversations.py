@@ -8,16 +8,17 @@ orders by what they need (a delivered order inside the return window, a VIP, ...
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import pytest
 from redis import Redis
 from shopper_chat import HANGUL, Chat, demo, run, ticket_of, trigger
 
-from actions.feedback import feedback_key, sampled_for_nps
+from actions.feedback import sampled_for_nps
 from actions.shop import Order
 from actions.shop.segments import segment_for
+from contracts.keys import RedisKeys
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]
 
@@ -60,10 +61,8 @@ def agent(redis_url: str, key_prefix: str) -> str:
 def kb_ready(gateway) -> None:  # type: ignore[no-untyped-def]
     """The action server loads the knowledge base in the background; until then an FAQ turn says so."""
     conversation = Chat.start(gateway, "en")
-    deadline = time.monotonic() + 120
-    while "getting our help articles ready" in conversation.send("how long does a refund take?"):
-        assert time.monotonic() < deadline, "the knowledge base did not load in 120 s"
-        time.sleep(2)
+    wait_until(lambda: "getting our help articles ready" not in conversation.send("how long does a refund take?"),
+               "the knowledge base loading", timeout_s=120, every_s=2)
 
 
 def chat(gateway, locale: str, customer_id: str | None = None, secret: str = "", **kw) -> Chat:  # type: ignore[no-untyped-def]
@@ -340,12 +339,13 @@ def test_csat_and_nps_after_the_agent_resolves(gateway, secret, agent, rasa_stac
     assert ("만족" if language == "ko" else "satisfied") in question[0]["text"]
     assert len(question[0]["buttons"]) == 5
     reply = conversation.send(question[0]["buttons"][3]["payload"])  # 4
-    stored = Redis.from_url(redis_url).hgetall(feedback_key(key_prefix, conversation.conversation_id))
+    feedback = RedisKeys(key_prefix).conversation_feedback(conversation.conversation_id)
+    stored = Redis.from_url(redis_url).hgetall(feedback)
     assert stored[b"csat"] == b"4"
     if sampled_for_nps(conversation.conversation_id, 0.3):
         assert ("추천" if language == "ko" else "recommend") in reply
         conversation.send("9점 줄게요" if language == "ko" else "I'd give it a 9")
-        stored = Redis.from_url(redis_url).hgetall(feedback_key(key_prefix, conversation.conversation_id))
+        stored = Redis.from_url(redis_url).hgetall(feedback)
         assert stored[b"nps"] == b"9"
     else:
         assert ("감사" if language == "ko" else "Thank you") in reply

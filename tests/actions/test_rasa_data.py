@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from bot import training
-from bot.settings import REPO_ROOT
+from gateway.ops import training
+from gateway.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 

@@ -5,7 +5,6 @@ embedding model."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.settings import Settings
+from gateway.settings import Settings
 from tests.actions.shopper_chat import Chat
 from tests.conftest import RasaStack, gateway_settings
 from tests.editor.sources import editable_sources
+from tests.waiting import wait_until
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def content_app(rasa_stack: RasaStack, redis_url: str, tmp_path_factory: pytest.
                 ) -> Iterator[ContentApp]:
     from fastapi.testclient import TestClient
 
-    from bot.app import create_app
+    from gateway.app import create_app
 
     folder = tmp_path_factory.mktemp("editor-content")
     copies = editable_sources(folder)
@@ -52,7 +52,5 @@ def content_app(rasa_stack: RasaStack, redis_url: str, tmp_path_factory: pytest.
 def _wait_for_kb(client: httpx.Client) -> None:
     """The action server loads the FAQ index in the background; until then FAQ turns say so."""
     chat = Chat.start(client, "en")
-    deadline = time.monotonic() + 120
-    while "getting our help articles ready" in chat.send("how long does a refund take?"):
-        assert time.monotonic() < deadline, "the knowledge base did not load in 120 s"
-        time.sleep(2)
+    wait_until(lambda: "getting our help articles ready" not in chat.send("how long does a refund take?"),
+               "the knowledge base loading", timeout_s=120, every_s=2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.conversations import Conversation
+from gateway.conversations import Conversation
 from tests.editor.conftest import ContentApp
 
 

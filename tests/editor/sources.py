@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot import training
-from bot.settings import REPO_ROOT
+from gateway.ops import training
+from gateway.settings import REPO_ROOT
 
 
 def editable_sources(dest: Path) -> dict[str, str]:

@@ -29,16 +29,18 @@ from redis.asyncio import Redis
 
 from actions.shop.demo import DemoShop
 from actions.shop.demo_data import generate
-from bot import identity, training
-from bot.cli import main as cli
-from bot.editor import nlu_test
-from bot.editor.pipeline_lock import pipeline_lock
-from bot.keys import GatewayKeys
-from bot.settings import REPO_ROOT
-from bot.stack import live_model
-from bot.staff import StaffRegistry
+from contracts.keys import RedisKeys
+from gateway import identity
+from gateway.cli import main as cli
+from gateway.editor import nlu_test
+from gateway.editor.pipeline_lock import pipeline_lock
+from gateway.editor.versions import live_model
+from gateway.ops import training
+from gateway.settings import REPO_ROOT
+from gateway.staff import StaffRegistry
 from handoff import HandoffQueue
 from tests.conftest import RasaStack, gateway_settings
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
@@ -62,13 +64,11 @@ class Editor:
         response = self.client.post("/api/v1/editor/jobs", headers=self.headers, json=body)
         assert response.status_code == 202, response.text
         job_id = response.json()["job"]["id"]
-        deadline = time.monotonic() + JOB_WAIT_S
-        while time.monotonic() < deadline:
+        def finished() -> dict | None:
             job = self.client.get(f"/api/v1/editor/jobs/{job_id}", headers=self.headers).json()["job"]
-            if job["state"] != "running":
-                return job
-            time.sleep(0.5)
-        pytest.fail(f"job {job_id} still running after {JOB_WAIT_S}s")
+            return job if job["state"] != "running" else None
+
+        return wait_until(finished, f"job {job_id} finishing", timeout_s=JOB_WAIT_S, every_s=0.5)
 
     def rasa_model(self) -> str:
         status = httpx.get(f"{self.stack.rasa_url}/status", params={"token": self.stack.token}, timeout=30).json()
@@ -106,7 +106,7 @@ def editor(rasa_stack: RasaStack, trained_model: Path, redis_url: str, key_prefi
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Editor]:
     from fastapi.testclient import TestClient
 
-    from bot.app import create_app
+    from gateway.app import create_app
 
     new_root = copy_project(tmp_path_factory.mktemp("new-project"))
     nlu_en = new_root / "nlu_data" / "nlu_en.yml"
@@ -214,12 +214,12 @@ def test_hot_swap_under_traffic_keeps_every_request_and_conversation_then_rollba
     conversation_id, headers, order = korean_order_conversation(
         gateway, editor.stack.env["SHOPASSIST_IDENTITY_SECRET"])
     with Traffic(gateway) as traffic:
-        while len(traffic.requests) < 6:  # traffic is flowing before the deploy starts
-            time.sleep(0.1)
+        wait_until(lambda: len(traffic.requests) >= 6, "traffic flowing before the deploy", every_s=0.1)
         started = time.monotonic()
         job = editor.job(kind="deploy", summary="thanks: one more English example")
         ended = time.monotonic()
-        time.sleep(2)  # and goes on after it
+        served = len(traffic.requests)  # and goes on after it
+        wait_until(lambda: len(traffic.requests) >= served + 6, "traffic going on after the deploy", every_s=0.1)
     during = traffic.overlapping(started, ended)
     slowest = max(done - begun for begun, done, _ in traffic.requests)
     steps = (job["result"] or {}).get("version", {}).get("seconds")
@@ -250,7 +250,8 @@ def test_hot_swap_under_traffic_keeps_every_request_and_conversation_then_rollba
     assert editor.rasa_model() == base_model
     assert editor.versions()["live"] == "v1"
     restart_settings = gateway_settings(editor.stack, key_prefix=editor.prefix)
-    assert asyncio.run(live_model(restart_settings, editor.stack.env["SHOPASSIST_REDIS_URL"])).name == base_model
+    live = asyncio.run(live_model(restart_settings.key_prefix, editor.stack.env["SHOPASSIST_REDIS_URL"]))
+    assert live.name == base_model
     latest_change = editor.versions()["history"][0]
     assert (latest_change["version"], latest_change["action"], latest_change["actor"]["name"]) == \
         ("v1", "rollback", "Yuna")
@@ -291,7 +292,7 @@ def test_second_deploy_while_one_runs_is_refused(editor: Editor, monkeypatch: py
     async def hold() -> None:
         redis = Redis.from_url(editor.stack.env["SHOPASSIST_REDIS_URL"])
         try:
-            async with pipeline_lock(redis, GatewayKeys(editor.prefix), "deploy job j-000000000000"):
+            async with pipeline_lock(redis, RedisKeys(editor.prefix), "deploy job j-000000000000"):
                 held.set()
                 while not release.is_set():
                     await asyncio.sleep(0.05)

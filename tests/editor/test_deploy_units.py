@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from bot.editor import gate
-from bot.editor.nlu_split import split
-from bot.editor.versions import VersionStore
-from bot.keys import GatewayKeys
-from bot.settings import REPO_ROOT
+from contracts.keys import RedisKeys
+from gateway.editor import gate
+from gateway.editor.nlu_split import split
+from gateway.editor.versions import VersionStore
+from gateway.settings import REPO_ROOT
 
 LIVE = {"macro_f1": 0.92, "per_intent": {"greet": 0.95, "goodbye": 0.67}, "lang": {"en": 0.94, "ko": 0.90}}
 
@@ -64,7 +64,7 @@ def held_out(data: Path, work: Path) -> set[str]:
 def test_rollback_target_is_the_version_before_the_live_one(redis_url: str, key_prefix: str) -> None:
     async def scenario() -> list[str | None]:
         redis = Redis.from_url(redis_url)
-        store = VersionStore(redis, GatewayKeys(f"{key_prefix}-versions-{uuid.uuid4().hex[:6]}"))
+        store = VersionStore(redis, RedisKeys(f"{key_prefix}-versions-{uuid.uuid4().hex[:6]}"))
         actor = {"id": "s1", "name": "Yuna", "role": "editor"}
         try:
             seen = [(await store.previous() or {}).get("id")]

@@ -11,8 +11,8 @@ import pytest
 import redis
 import yaml
 
-from bot.editor.nlu_yaml import examples_by_intent
-from bot.keys import GatewayKeys
+from contracts.keys import RedisKeys
+from gateway.editor.nlu_yaml import examples_by_intent
 from tests.actions.shopper_chat import Chat
 from tests.conftest import add_staff
 from tests.editor.conftest import ContentApp
@@ -42,7 +42,7 @@ def test_an_unanswered_shopper_message_reaches_the_inbox_masked(content_app: Con
     example = next(e for e in mine[0]["examples"] if "party costumes" in e)
     assert "[email]" in example and "[phone]" in example
     assert "jane.doe" not in example and "1234-5678" not in example
-    stored = redis.Redis.from_url(redis_url).xrange(GatewayKeys(content_app.settings.key_prefix).editor_misses())
+    stored = redis.Redis.from_url(redis_url).xrange(RedisKeys(content_app.settings.key_prefix).editor_misses())
     raw = [json.dumps({k.decode(): v.decode() for k, v in fields.items()}) for _, fields in stored]
     assert not any("jane.doe" in r or "1234-5678" in r for r in raw)
     assert not any(chat.conversation_id in r for r in raw)  # no conversation id stored with a miss

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.editor.clustering import GreedyGroups, group
-from bot.editor.faq_yaml import put_article
-from bot.editor.nlu_yaml import add_examples, examples_by_intent, normalise
-from bot.errors import Invalid
-from bot.settings import REPO_ROOT
+from gateway.editor.clustering import GreedyGroups, group
+from gateway.editor.faq_yaml import put_article
+from gateway.editor.nlu_yaml import add_examples, examples_by_intent, normalise
+from gateway.errors import Invalid
+from gateway.settings import REPO_ROOT
 from kb_index.articles import load_file
 
 FAQ_FILES = sorted((REPO_ROOT / "faq").glob("*/*.yml"))

@@ -13,10 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from redis.asyncio import Redis
 
-from bot.app import create_app
-from bot.cli import main as cli
+from gateway.app import create_app
+from gateway.cli import main as cli
 from handoff import HandoffQueue
 from tests.conftest import add_staff, gateway_settings
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]
 
@@ -51,14 +52,11 @@ def start(client) -> tuple[str, dict[str, str]]:
 
 
 def wait_for_message(client, conversation_id, headers, predicate, timeout_s: float = 8.0) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for message in client.get(f"/api/v1/conversations/{conversation_id}/messages",
-                                  headers=headers).json()["messages"]:
-            if predicate(message):
-                return message
-        time.sleep(0.1)
-    raise AssertionError("the expected message never arrived")
+    def arrived() -> dict | None:
+        messages = client.get(f"/api/v1/conversations/{conversation_id}/messages", headers=headers).json()["messages"]
+        return next((message for message in messages if predicate(message)), None)
+
+    return wait_until(arrived, "the expected message arriving", timeout_s=timeout_s, every_s=0.1)
 
 
 def test_full_agent_cycle_with_one_owner_at_a_time(gateway, redis_url, key_prefix, monkeypatch, capsys):

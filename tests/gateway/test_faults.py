@@ -12,8 +12,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
-from bot.redis_server import free_port
+from gateway.app import create_app
+from gateway.ops.redis_server import free_port
 from tests.conftest import gateway_settings
 from tests.handoff.handoff_servers import RedisServer
 

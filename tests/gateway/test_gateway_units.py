@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import identity, language
-from bot.errors import Invalid, TooLarge
-from bot.settings import SettingsError, load_settings
-from bot.turns import clean_text
+from gateway import identity, language
+from gateway.errors import Invalid, TooLarge
+from gateway.settings import SettingsError, load_settings
+from gateway.turns import clean_text
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_clean_text_strips_controls_and_enforces_bounds():
 
 
 def test_signals_are_split_from_what_the_shopper_sees() -> None:
-    from bot.turn_signals import split_replies
+    from gateway.turn_signals import split_replies
 
     replies = [{"recipient_id": "c1", "text": "Here is our refund policy."},
                {"recipient_id": "c1", "custom": {"shopassist_signal": {"kind": "miss", "source": "kb_none"}}},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.masking import mask
+from gateway.masking import mask
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import identity
+from gateway import identity
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]
 

@@ -6,14 +6,14 @@ import asyncio
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from bot import redis_server, secrets_file, training
-from bot.settings import load_settings
-from bot.supervisor import ProcessSpec, Supervisor
+from gateway.ops import redis_server, secrets_file, training
+from gateway.ops.supervisor import ProcessSpec, Supervisor
+from gateway.settings import load_settings
+from tests.waiting import wait_until
 
 
 def test_a_configured_redis_url_wins(tmp_path):
@@ -28,10 +28,7 @@ def test_embedded_redis_serves_with_aof_under_var(tmp_path):
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"redis://127.0.0.1:{port}/0"
-        deadline = time.monotonic() + 10
-        while not redis_server.answers(url):
-            assert time.monotonic() < deadline, "embedded redis did not start"
-            time.sleep(0.1)
+        wait_until(lambda: redis_server.answers(url), "the embedded redis starting", timeout_s=10, every_s=0.1)
         import redis
 
         client = redis.Redis.from_url(url)

@@ -63,7 +63,7 @@ async def test_unreachable_redis_is_handoff_unavailable() -> None:
 
 def test_the_library_never_imports_applications() -> None:
     code = ("import sys, handoff, handoff.queue, handoff.agents; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'bot', 'actions', 'kb_index'}))")
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'gateway', 'actions', 'kb_index'}))")
     repo_root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=repo_root).stdout

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.settings import Settings
+from gateway.settings import Settings
 from tests.conftest import gateway_settings
 
 METRICS_TOKEN = "metrics-token-0123456789abcdef"
@@ -17,7 +17,7 @@ METRICS_TOKEN = "metrics-token-0123456789abcdef"
 def insights_gateway(rasa_stack, redis_url: str, tmp_path_factory) -> Iterator[tuple[httpx.Client, Settings]]:
     from fastapi.testclient import TestClient
 
-    from bot.app import create_app
+    from gateway.app import create_app
 
     store = tmp_path_factory.mktemp("insights") / "insights.sqlite3"
     settings = gateway_settings(rasa_stack, insights_db=store, metrics_token=METRICS_TOKEN)

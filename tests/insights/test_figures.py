@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.insights import figures
-from bot.insights.period import Period
-from bot.insights.store import Event, InsightsStore
+from gateway.insights import figures
+from gateway.insights.period import Period
+from gateway.insights.store import Event, InsightsStore
 
 DAY = dt.date(2026, 11, 20)
 T0 = dt.datetime(2026, 11, 20, tzinfo=dt.UTC).timestamp()

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from bot.conversations import ConversationStore
-from bot.insights.events import EventLog
-from bot.insights.ingest import Ingester
-from bot.insights.store import InsightsStore
-from bot.keys import GatewayKeys
+from contracts.keys import RedisKeys
+from gateway.conversations import ConversationStore
+from gateway.insights.events import EventLog
+from gateway.insights.ingest import Ingester
+from gateway.insights.store import InsightsStore
 from handoff import HandoffQueue
 
 pytestmark = [pytest.mark.redis]
@@ -25,7 +25,7 @@ async def test_two_workers_share_a_store_and_a_second_store_sees_everything(
         redis_url: str, key_prefix: str, tmp_path: Path) -> None:
     redis = Redis.from_url(redis_url)
     prefix = f"{key_prefix}-ingest-{uuid.uuid4().hex[:6]}"  # this test's own streams
-    keys = GatewayKeys(prefix)
+    keys = RedisKeys(prefix)
     queue = HandoffQueue(redis, prefix)
     conversations = ConversationStore(redis, keys, ttl_s=3600)
     shared, other = InsightsStore(tmp_path / "shared.sqlite3"), InsightsStore(tmp_path / "other.sqlite3")
@@ -81,7 +81,7 @@ async def test_an_agent_reply_in_the_closing_millisecond_counts_as_before_the_cl
     """The queue keeps milliseconds: a close at .123 s follows a reply at .1234 s written just before it."""
     redis = Redis.from_url(redis_url)
     prefix = f"{key_prefix}-ingest-{uuid.uuid4().hex[:6]}"
-    keys = GatewayKeys(prefix)
+    keys = RedisKeys(prefix)
     queue = HandoffQueue(redis, prefix)
     conversations = ConversationStore(redis, keys, ttl_s=3600)
     ingester = Ingester(redis, keys.insights_events(), queue, conversations,

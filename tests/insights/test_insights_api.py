@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from bot.insights.events import subject_of
+from gateway.insights.events import subject_of
 from tests.conftest import add_staff, gateway_settings
 from tests.insights.conftest import METRICS_TOKEN
 
@@ -46,7 +46,7 @@ def test_bad_periods_and_filters_get_a_422_naming_the_problem(insights_gateway, 
 
 def test_only_a_lead_token_reads_insights_and_a_lead_token_is_refused_on_the_agent_api(
         insights_gateway, tokens, redis_url: str, key_prefix: str, monkeypatch, capsys) -> None:
-    from bot.cli import main as cli
+    from gateway.cli import main as cli
 
     client, _ = insights_gateway
     monkeypatch.setenv("SHOPASSIST_REDIS_URL", redis_url)
@@ -80,7 +80,7 @@ def test_the_api_is_in_the_openapi_document(insights_gateway) -> None:
 
 def test_export_and_erase_one_subject(insights_gateway, rasa_stack) -> None:
     client, settings = insights_gateway
-    from bot import identity
+    from gateway import identity
 
     secret = rasa_stack.env["SHOPASSIST_IDENTITY_SECRET"]
     body = {"locale": "en", "customer_id": "C0004", "user_hash": identity.user_hash(secret, "C0004")}
@@ -107,7 +107,7 @@ def test_without_a_metrics_token_only_loopback_clients_may_scrape(rasa_stack, re
                                                                    client, status) -> None:
     from fastapi.testclient import TestClient
 
-    from bot.app import create_app
+    from gateway.app import create_app
 
     app = create_app(gateway_settings(rasa_stack, insights_db=tmp_path / "insights.sqlite3"), redis_url)
     with TestClient(app, client=client) as scraper:

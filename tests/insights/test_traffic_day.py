@@ -13,9 +13,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.traffic_day import Day, tickets_in
-from bot.cli import main as cli
-from bot.insights.report import flatten
-from bot.settings import Settings
+from gateway.cli import main as cli
+from gateway.insights.report import flatten
+from gateway.settings import Settings
 from tests.conftest import add_staff
 from tests.insights.conftest import METRICS_TOKEN
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .conftest import REPO
 
-FORBIDDEN = ("bot", "actions", "handoff")
+FORBIDDEN = ("gateway", "actions", "handoff")
 
 
 def test_kb_index_never_imports_applications_or_handoff() -> None:
@@ -29,7 +29,7 @@ def test_import_and_construction_load_nothing_heavy(tmp_path: Path) -> None:
     code = (
         "import sys, pathlib, kb_index\n"
         f"kb_index.KnowledgeBase(pathlib.Path({str(tmp_path)!r})); kb_index.Encoder(); kb_index.Tokenizer()\n"
-        "heavy = ('torch', 'sentence_transformers', 'bot', 'actions', 'handoff')\n"
+        "heavy = ('torch', 'sentence_transformers', 'gateway', 'actions', 'handoff')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     proc = subprocess.run(

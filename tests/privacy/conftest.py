@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -24,7 +24,7 @@ NOTICE = "2026-11"
 def privacy_gateway(rasa_stack, redis_url: str) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from bot.app import create_app
+    from gateway.app import create_app
 
     settings = gateway_settings(rasa_stack, consent_required=("personalisation", "proactive"),
                                 privacy_notice_version=NOTICE, proactive_holdout_share=0.0,
@@ -64,10 +64,3 @@ def product_dwell() -> list[dict[str, Any]]:
             {"type": "dwell", "ts": now, "page": {"url": "/p/1", "type": "product"}, "data": {"seconds": 60}}]
 
 
-def wait_for(check: Callable[[], Any], what: str, timeout_s: float = 60) -> Any:
-    """Poll until `check` returns something truthy (background work: the relay, Rasa)."""
-    deadline = time.monotonic() + timeout_s
-    while not (result := check()):
-        assert time.monotonic() < deadline, f"{what} did not happen in {timeout_s} s"
-        time.sleep(0.3)
-    return result

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot import identity
+from gateway import identity
 from tests.actions.shopper_chat import demo, ticket_of
 from tests.privacy.conftest import NOTICE, product_dwell
 

@@ -8,10 +8,10 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
-from bot.conversations import Conversation
-from bot.errors import Invalid
-from bot.keys import GatewayKeys
-from bot.privacy.consent import MAX_RECORDS, ConsentPolicy, ConsentStore
+from contracts.keys import RedisKeys
+from gateway.conversations import Conversation
+from gateway.errors import Invalid
+from gateway.privacy.consent import MAX_RECORDS, ConsentPolicy, ConsentStore
 
 pytestmark = [pytest.mark.redis]
 BOTH = ("personalisation", "proactive")
@@ -23,7 +23,7 @@ def chat(customer_id: str | None) -> Conversation:
 
 async def test_consent_follows_the_notice_version_and_the_customer(redis_url: str, key_prefix: str) -> None:
     redis = Redis.from_url(redis_url)
-    keys = GatewayKeys(f"{key_prefix}c{uuid.uuid4().hex[:6]}")
+    keys = RedisKeys(f"{key_prefix}c{uuid.uuid4().hex[:6]}")
     v1 = ConsentStore(redis, keys, ConsentPolicy(BOTH, "v1"), ttl_s=3600)
     try:
         first = chat("cust-1")

@@ -11,9 +11,10 @@ import pytest
 import redis as sync_redis
 from starlette.websockets import WebSocketDisconnect
 
-from bot import identity
+from gateway import identity
 from tests.conftest import add_staff
-from tests.privacy.conftest import NOTICE, product_dwell, unique_customer, wait_for
+from tests.privacy.conftest import NOTICE, product_dwell, unique_customer
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
@@ -50,7 +51,7 @@ def a_full_conversation(client: httpx.Client, secret: str, customer_id: str, ema
     assert shown.json()["prompt"]["rule"] == "product_dwell"
     say(client, conversation_id, token, f"hi, my email is {email}")
     say(client, conversation_id, token, "I want to talk to a human")
-    ticket_id = wait_for(lambda: next((t["id"] for t in client.get("/api/v1/agent/queue", headers=agent).json()
+    ticket_id = wait_until(lambda: next((t["id"] for t in client.get("/api/v1/agent/queue", headers=agent).json()
                                        ["tickets"] if t["conversation_id"] == conversation_id), None), "escalation")
     claimed = client.post("/api/v1/agent/claim", headers=agent, json={"ticket_id": ticket_id}).json()["ticket"]
     lease = {**agent, "X-Lease-Token": claimed["lease_token"]}
@@ -59,7 +60,7 @@ def a_full_conversation(client: httpx.Client, secret: str, customer_id: str, ema
     assert sent.status_code == 200, sent.text
     assert client.post(f"/api/v1/agent/tickets/{ticket_id}/resolve", headers=lease,
                        json={"code": "answered"}).status_code == 200
-    wait_for(lambda: any(len(m.get("buttons") or []) == 5 for m in messages(client, conversation_id, token)),
+    wait_until(lambda: any(len(m.get("buttons") or []) == 5 for m in messages(client, conversation_id, token)),
              "the CSAT question after the resolve")
     say(client, conversation_id, token, "5")
     return conversation_id
@@ -100,7 +101,7 @@ def test_erase_leaves_no_key_about_the_customer(privacy_gateway, secret, admin, 
     assert mentions(redis_url, key_prefix, needles)  # the scan sees what it is meant to find
     insights = privacy_gateway.app.state.services.insights.store
     subject = identity.user_hash(secret, customer_id)
-    wait_for(lambda: insights.export_subject(subject), "the insights ingester storing the customer's events")
+    wait_until(lambda: insights.export_subject(subject), "the insights ingester storing the customer's events")
 
     exported = privacy_gateway.post("/api/v1/admin/privacy/export", headers=admin, json={"customer_id": customer_id})
     assert exported.status_code == 200

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot import logs
+from gateway import logs
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import identity
-from bot.cli import main as cli
+from gateway import identity
+from gateway.cli import main as cli
 from tests.privacy.conftest import NOTICE, unique_customer
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from bot import rasa_files
-from bot.conversations import ConversationStore
-from bot.insights.store import Event, InsightsStore
-from bot.keys import GatewayKeys
-from bot.privacy.retention import DAY_S, RetentionPolicy, RetentionSweeper
+from contracts.keys import RedisKeys
+from gateway.conversations import ConversationStore
+from gateway.insights.store import Event, InsightsStore
+from gateway.privacy.retention import DAY_S, RetentionPolicy, RetentionSweeper
 from handoff import HandoffQueue
 
 pytestmark = [pytest.mark.redis]
@@ -25,7 +24,7 @@ POLICY = RetentionPolicy(transcripts_s=30 * DAY_S, events_s=60 * DAY_S, tickets_
 
 async def test_each_kind_goes_when_its_retention_ends(redis_url: str, key_prefix: str, tmp_path: Path) -> None:
     prefix = f"{key_prefix}r{uuid.uuid4().hex[:6]}"
-    keys = GatewayKeys(prefix)
+    keys = RedisKeys(prefix)
     redis = Redis.from_url(redis_url)
     insights = InsightsStore(tmp_path / "insights.sqlite3")
     t0 = time.time()
@@ -35,7 +34,7 @@ async def test_each_kind_goes_when_its_retention_ends(redis_url: str, key_prefix
         store = ConversationStore(redis, keys, ttl_s=400 * DAY_S)
         conversation, _ = await store.create(locale="en", customer_id="cust-r1", page=None)
         await store.append(conversation.id, [{"sender": "shopper", "text": "hi, I'm jo@mail.example", "ts": t0}])
-        tracker = f"{rasa_files.rasa_key_prefix(prefix)}:tracker:{conversation.id}"  # RedisTrackerStore's format
+        tracker = RedisKeys(prefix).rasa_tracker(conversation.id)
         await redis.set(tracker, '{"events": []}')
         await redis.hset(f"{prefix}:{{conv:{conversation.id}}}:feedback", mapping={"csat": 5, "csat_at": t0})
         agent, _ = await queue.agents.add("Rita", ["general"], ["en"], 2)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from bot.proactive.keys import ProactiveKeys
+from contracts.keys import ProactiveKeys
 
 SHOP_SECRET = "test-shop-secret-0123456789"
 
@@ -54,9 +54,9 @@ def offline_gateway(redis_url: str, key_prefix: str, tmp_path_factory: pytest.Te
     must not win the shared queue's events (a resolve would then never ask the shopper for a rating)."""
     from fastapi.testclient import TestClient
 
-    from bot.app import create_app
-    from bot.redis_server import free_port
-    from bot.settings import load_settings
+    from gateway.app import create_app
+    from gateway.ops.redis_server import free_port
+    from gateway.settings import load_settings
 
     dead = f"http://127.0.0.1:{free_port()}"
     settings = load_settings(

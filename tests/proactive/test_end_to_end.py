@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot import identity
+from gateway import identity
 from tests.conftest import gateway_settings
 from tests.proactive.conftest import SHOP_SECRET
 
@@ -21,7 +21,7 @@ SHOP = {"Authorization": f"Bearer {SHOP_SECRET}"}
 def _client(rasa_stack, redis_url: str, holdout: float) -> Iterator[httpx.Client]:
     from fastapi.testclient import TestClient
 
-    from bot.app import create_app
+    from gateway.app import create_app
 
     settings = gateway_settings(rasa_stack, proactive_shop_secret=SHOP_SECRET, proactive_holdout_share=holdout)
     with TestClient(create_app(settings, redis_url)) as client:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.proactive.engine import Event, Visitor, matching
-from bot.proactive.rules import load, parse
-from bot.settings import REPO_ROOT
+from gateway.proactive.engine import Event, Visitor, matching
+from gateway.proactive.rules import load, parse
+from gateway.settings import REPO_ROOT
 
 SHIPPED = load(REPO_ROOT / "proactive_rules.yml")
 NOW = 1_764_000_000.0  # a Monday, 16:00 UTC

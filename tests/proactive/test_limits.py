@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from redis.asyncio import Redis
 
-from bot.proactive.engine import Limits, day_of
-from bot.proactive.ledger import MemoryLedger, RedisLedger
-from bot.proactive.rules import parse
+from gateway.proactive.engine import Limits, day_of
+from gateway.proactive.ledger import MemoryLedger, RedisLedger
+from gateway.proactive.rules import parse
 
 RULES = parse("""
 rules:

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from bot.conversations import ConversationStore
-from bot.keys import GatewayKeys
-from bot.proactive.delivery import Delivery
-from bot.proactive.engine import Event, Limits
-from bot.proactive.ledger import RedisLedger
-from bot.proactive.live_rules import LiveRules
-from bot.proactive.measure import Measurements
-from bot.proactive.prompts import ProactivePrompts
-from bot.proactive.visitors import VisitorStore
+from contracts.keys import RedisKeys
+from gateway.conversations import ConversationStore
+from gateway.proactive.delivery import Delivery
+from gateway.proactive.engine import Event, Limits
+from gateway.proactive.ledger import RedisLedger
+from gateway.proactive.live_rules import LiveRules
+from gateway.proactive.measure import Measurements
+from gateway.proactive.prompts import ProactivePrompts
+from gateway.proactive.visitors import VisitorStore
 
 pytestmark = [pytest.mark.redis, pytest.mark.asyncio(loop_scope="session")]
 
@@ -54,7 +54,7 @@ def pipeline(redis: Redis, keys, clock, tmp_path: Path):
     def build(holdout: float = 0.0, budget: int = 2) -> tuple[ProactivePrompts, FakeRasa, FakeQueue,
                                                                ConversationStore]:
         (tmp_path / "rules.yml").write_text(RULES)
-        store = ConversationStore(redis, GatewayKeys(keys.prefix), ttl_s=3600)
+        store = ConversationStore(redis, RedisKeys(keys.prefix), ttl_s=3600)
         rasa, queue = FakeRasa(), FakeQueue()
         prompts = ProactivePrompts(
             redis, keys, LiveRules(tmp_path / "rules.yml", 5, clock),

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.proactive.live_rules import LiveRules
-from bot.proactive.rules import RulesError, load, parse
-from bot.settings import REPO_ROOT
+from gateway.proactive.live_rules import LiveRules
+from gateway.proactive.rules import RulesError, load, parse
+from gateway.settings import REPO_ROOT
 
 GOOD = """
 rules:

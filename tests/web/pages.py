@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bot.settings import REPO_ROOT
+from gateway.settings import REPO_ROOT
 from tests.conftest import add_staff
 
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from redis.asyncio import Redis
 
-from bot import redis_server
-from bot.settings import REPO_ROOT
+from gateway.ops import redis_server
+from gateway.settings import REPO_ROOT
 from handoff import HandoffQueue
 
 if TYPE_CHECKING:
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 _SERVE = (
     "import sys, uvicorn\n"
-    "from bot.app import create_app\n"
-    "from bot.settings import load_settings\n"
+    "from gateway.app import create_app\n"
+    "from gateway.settings import load_settings\n"
     "s = load_settings()\n"
     "uvicorn.run(create_app(s, s.redis_url), host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')\n"
 )

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from redis import Redis as SyncRedis
 
-from actions.feedback import feedback_key
+from contracts.keys import RedisKeys
 from tests.web.pages import SCREENSHOTS, ask, conversation_of, new_page
 from tests.web.servers import in_queue
 
@@ -107,7 +107,8 @@ def test_escalation_agent_reply_resolve_and_rating(site, browser, agent, redis_u
     # on resolve the gateway asks Rasa for its CSAT question; the widget shows its 1-5 buttons as stars
     shopper.get_by_role("button", name="5 of 5 stars").click()
     expect(shopper.locator(".sa-bot .sa-text").last).to_contain_text(re.compile("Thank you|recommend"))
-    stored = SyncRedis.from_url(redis_url).hgetall(feedback_key(key_prefix, conversation["conversation_id"]))
+    feedback = RedisKeys(key_prefix).conversation_feedback(conversation["conversation_id"])
+    stored = SyncRedis.from_url(redis_url).hgetall(feedback)
     assert stored[b"csat"] == b"5"
     shopper.screenshot(path=SCREENSHOTS / "widget-rated.png")
     assert shopper.errors == [] and console.errors == []  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from bench.traffic_day import Day, tickets_in
-from bot.staff import StaffRegistry
+from gateway.staff import StaffRegistry
 from tests.web.pages import SCREENSHOTS, TIMEOUT_MS
 from tests.web.servers import gateway_process, in_queue
 

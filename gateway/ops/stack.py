@@ -1,0 +1,135 @@
+"""`shopassist run`: everything a shopper needs, started in order and watched together.
+
+Order matters: the model and index are prepared first (slow, and their failures are the
+clearest), then Redis, then the action server and Rasa, then the gateway.  The URLs are
+printed once /healthz is green, so "it printed the URLs" means "it works".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from contracts.settings import ACTION_SERVER_SETTINGS, REPO_ROOT, env_name
+from gateway.ops import rasa_files, redis_server, training
+from gateway.ops.kb_build import ensure_kb_index
+from gateway.ops.supervisor import ProcessSpec, Supervisor
+from gateway.settings import Settings
+
+# (key prefix, Redis URL) -> the model editors made live, looked up once Redis is up; None: the newest.
+LiveModel = Callable[[str, str], Awaitable[Path | None]]
+
+HEALTH_TIMEOUT_S = 180
+
+
+def _say(text: str) -> None:
+    print(f"[shopassist] {text}", flush=True)
+
+
+def _port(url: str) -> str:
+    return str(urlparse(url).port)
+
+
+async def _wait_healthy(gateway_url: str, supervisor_exit: asyncio.Task[str]) -> dict | None:
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    last: dict | None = None
+    async with httpx.AsyncClient() as http:
+        while time.monotonic() < deadline and not supervisor_exit.done():
+            try:
+                response = await http.get(f"{gateway_url}/healthz", timeout=5)
+                last = response.json()
+                if response.status_code == 200:
+                    return last
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(1)
+    if last:
+        down = [name for name, c in last.get("components", {}).items() if not c.get("ok")]
+        _say(f"still not healthy after {HEALTH_TIMEOUT_S}s: {', '.join(down)} down (see their logs above)")
+    return None
+
+
+async def _run(settings: Settings, live_model: LiveModel) -> int:
+    started = time.monotonic()
+    model = training.ensure_model(settings.var_dir / "models", settings.rasa_env, settings.rasa_project_dir)
+    ensure_kb_index(settings)
+    redis = redis_server.plan(settings.redis_url, settings.var_dir)
+    redis_server.remember(settings.var_dir, redis.url)
+    supervisor = Supervisor()
+    env = dict(os.environ, SHOPASSIST_REDIS_URL=redis.url,
+               SHOPASSIST_RASA_TOKEN=settings.rasa_token.get_secret_value(),
+               SHOPASSIST_IDENTITY_SECRET=settings.identity_secret.get_secret_value())
+    try:
+        if redis.command:
+            _say(f"no Redis answered at 127.0.0.1:6379; starting an embedded one at {redis.url}")
+            await supervisor.start(ProcessSpec("redis", redis.command))
+            await _wait_for(lambda: redis_server.answers(redis.url), "embedded Redis", 15)
+        else:
+            _say(f"using Redis at {redis.url}")
+        model = await live_model(settings.key_prefix, redis.url) or model
+        endpoints, credentials = rasa_files.write(
+            settings.var_dir / "run", redis_url=redis.url, actions_url=settings.actions_url,
+            key_prefix=settings.key_prefix)
+        await supervisor.start(ProcessSpec("actions", [
+            sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", _port(settings.actions_url),
+        ], env=dict(env, **action_server_settings(settings), **action_server_env()), cwd=str(REPO_ROOT)))
+        await supervisor.start(ProcessSpec("rasa", training.rasa_command(
+            settings.rasa_env, "run", "--model", str(model), "--enable-api",
+            "--auth-token", settings.rasa_token.get_secret_value(), "--interface", "127.0.0.1",
+            "--port", _port(settings.rasa_url), "--endpoints", str(endpoints),
+            "--credentials", str(credentials),
+        ), env=training.rasa_env_vars(), cwd=str(REPO_ROOT)))
+        await supervisor.start(ProcessSpec("gateway", [sys.executable, "-m", "gateway", "serve"], env=env,
+                                           cwd=str(REPO_ROOT)))
+        exit_task = asyncio.create_task(supervisor.wait_for_exit())
+        gateway = f"http://{settings.gateway_host}:{settings.gateway_port}"
+        if await _wait_healthy(gateway, exit_task):
+            _say(f"all components healthy after {time.monotonic() - started:.0f}s")
+            _say(f"  API docs:   {gateway}/docs")
+            _say(f"  health:     {gateway}/healthz")
+            _say(f"  Rasa:       {settings.rasa_url} (loopback, token in var/secrets.env)")
+            _say("Ctrl-C stops everything.")
+        reason = await exit_task
+        _say(f"stopping: {reason}")
+        return 0 if reason == "stop requested" else 1
+    finally:
+        await supervisor.stop_all()
+        _say("all processes stopped")
+
+
+def action_server_settings(settings: Settings) -> dict[str, str]:
+    """The settings the action server reads from its environment, as resolved here (.env included)."""
+    env = {}
+    for name in ACTION_SERVER_SETTINGS:
+        value = getattr(settings, name)
+        if value is not None:  # an unset Redis URL: the caller passes the one it chose
+            env[env_name(name)] = str(value.get_secret_value() if hasattr(value, "get_secret_value") else value)
+    return env
+
+
+def action_server_env() -> dict[str, str]:
+    """Bind the action server to loopback, and silence rasa-sdk's version warning knowingly:
+    rasa-sdk 3.21 serves Rasa 3.6's action protocol correctly (our integration tests prove it)."""
+    return {
+        "SANIC_HOST": "127.0.0.1",
+        "PYTHONWARNINGS": "ignore:Your versions of rasa and rasa_sdk might not be compatible:UserWarning",
+    }
+
+
+async def _wait_for(check, what: str, timeout_s: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while not await asyncio.to_thread(check):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not come up within {timeout_s}s")
+        await asyncio.sleep(0.2)
+
+
+def run(settings: Settings, live_model: LiveModel) -> int:
+    return asyncio.run(_run(settings, live_model))

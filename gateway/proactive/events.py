@@ -1,0 +1,67 @@
+"""Validating raw behaviour and shop events: bounded, typed, never trusted.
+
+An event that cannot be used is dropped with a reason (reported back to the caller), never
+an error for the whole batch: one bad event from a widget must not lose the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.proactive.engine import Event
+from gateway.proactive.rules import BROWSER_EVENTS, PAGE_TYPES, SHOP_EVENTS
+
+FUTURE_SKEW_S = 60.0
+_MAX_DATA_FIELDS = 20
+_MAX_STRING = 256
+
+
+class Dropped(Exception):
+    """The event is not used; the message is the reason given back."""
+
+
+def browser_event(raw: Any, now: float, max_age_s: float) -> Event:
+    return _event(raw, now, max_age_s, BROWSER_EVENTS)
+
+
+def shop_event(raw: Any, now: float, max_age_s: float) -> tuple[Event, str, str | None]:
+    """A shop event with the customer it is about and the customer's segment, if given."""
+    event = _event(raw, now, max_age_s, SHOP_EVENTS)
+    customer_id = raw.get("customer_id")
+    if not isinstance(customer_id, str) or not 0 < len(customer_id) <= 64:
+        raise Dropped("customer_id must be a string of 1-64 characters")
+    segment = raw.get("segment")
+    if segment is not None and (not isinstance(segment, str) or len(segment) > 32):
+        raise Dropped("segment must be a string of at most 32 characters")
+    return event, customer_id, segment
+
+
+def _event(raw: Any, now: float, max_age_s: float, types: frozenset[str]) -> Event:
+    if not isinstance(raw, dict):
+        raise Dropped("not an object")
+    kind = raw.get("type")
+    if kind not in types:
+        raise Dropped("unknown event type")
+    ts = raw.get("ts")
+    if isinstance(ts, bool) or not isinstance(ts, int | float):
+        raise Dropped("ts must be a number (seconds since the epoch)")
+    if ts > now + FUTURE_SKEW_S:
+        raise Dropped("ts is in the future")
+    if ts < now - max_age_s:
+        raise Dropped("ts is too old")
+    page = raw.get("page") or {}
+    page_type = page.get("type", "other") if isinstance(page, dict) else None
+    if page_type not in PAGE_TYPES:
+        raise Dropped("unknown page type")
+    data = raw.get("data") or {}
+    if not isinstance(data, dict) or len(data) > _MAX_DATA_FIELDS:
+        raise Dropped(f"data must be an object of at most {_MAX_DATA_FIELDS} fields")
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            clean[str(key)[:64]] = value[:_MAX_STRING]
+        elif isinstance(value, bool | int | float) or value is None:
+            clean[str(key)[:64]] = value
+        elif isinstance(value, list):
+            clean[str(key)[:64]] = len(value)  # e.g. cart items: only their count is kept
+    return Event(type=kind, ts=float(ts), page_type=page_type, data=clean)

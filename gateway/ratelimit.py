@@ -1,0 +1,28 @@
+"""Fixed-window rate limits in Redis, shared by every gateway instance."""
+
+from __future__ import annotations
+
+import time
+
+from redis.asyncio import Redis
+
+from contracts.keys import RedisKeys
+from gateway.errors import RateLimited
+
+
+class RateLimiter:
+    def __init__(self, redis: Redis, keys: RedisKeys) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    async def hit(self, scope: str, subject: str, *, limit: int, window_s: int) -> None:
+        """Count one request; raise RateLimited past `limit` in the current window."""
+        window = int(time.time() // window_s)
+        key = self._keys.rate(scope, subject, window)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, window_s * 2)
+            count, _ = await pipe.execute()
+        if count > limit:
+            retry_after = int(window_s - time.time() % window_s) + 1
+            raise RateLimited(f"too many {scope} requests; at most {limit} per {window_s}s", retry_after)
