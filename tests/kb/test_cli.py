@@ -10,16 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from kb_index import Encoder, KnowledgeBase, Tokenizer, cli, layout
+from kb_index import Encoder, KnowledgeBase, Tokenizer, cli, knowledge_base, layout
 
 from .conftest import REPO, TINY, article, write_sources
 
 
 @pytest.fixture(autouse=True)
 def shared_model(monkeypatch: pytest.MonkeyPatch, encoder: Encoder, tokenizer: Tokenizer) -> None:
-    """The CLI opens its own KnowledgeBase; hand it the session's loaded model instead of a new one."""
+    """The CLI opens its own KnowledgeBase (imported when a command runs); hand it the session's loaded
+    model instead of a new one."""
     monkeypatch.setattr(
-        cli, "KnowledgeBase", lambda index, model: KnowledgeBase(index, model, encoder=encoder, tokenizer=tokenizer)
+        knowledge_base, "KnowledgeBase",
+        lambda index, model: KnowledgeBase(index, model, encoder=encoder, tokenizer=tokenizer),
     )
 
 
