@@ -15,6 +15,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from contracts.keys import RedisKeys
+from gateway.ops.console import say
 
 
 def now_iso() -> str:
@@ -93,6 +94,6 @@ async def live_model(key_prefix: str, redis_url: str) -> Path | None:
     finally:
         await client.aclose()
     if live and Path(live["model_file"]).is_file():
-        print(f"[shopassist] serving the live version {live['id']} (model {live['model_hash']})", flush=True)
+        say(f"serving the live version {live['id']} (model {live['model_hash']})")
         return Path(live["model_file"])
     return None

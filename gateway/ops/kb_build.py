@@ -5,14 +5,11 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from gateway.ops.console import say
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from kb_index import Encoder
-
-
-def _say(text: str) -> None:
-    print(f"[shopassist] {text}", flush=True)
 
 
 def ensure_kb_index(settings: Settings, encoder: Encoder | None = None) -> bool:
@@ -27,7 +24,7 @@ def ensure_kb_index(settings: Settings, encoder: Encoder | None = None) -> bool:
     current = settings.kb_index_dir / "current"
     if current.exists() and stamp_file.exists() and stamp_file.read_text() == digest.hexdigest():
         return False
-    _say("FAQ sources changed; building the knowledge-base index ...")
+    say("FAQ sources changed; building the knowledge-base index ...")
     build_index(settings.kb_source_dir, settings.kb_index_dir, None if encoder else settings.embedding_model or None,
                 encoder)
     stamp_file.write_text(digest.hexdigest())

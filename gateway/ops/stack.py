@@ -19,6 +19,7 @@ import httpx
 
 from contracts.settings import ACTION_SERVER_SETTINGS, REPO_ROOT, env_name
 from gateway.ops import rasa_files, redis_server, training
+from gateway.ops.console import say
 from gateway.ops.kb_build import ensure_kb_index
 from gateway.ops.supervisor import ProcessSpec, Supervisor
 from gateway.settings import Settings
@@ -27,10 +28,6 @@ from gateway.settings import Settings
 LiveModel = Callable[[str, str], Awaitable[Path | None]]
 
 HEALTH_TIMEOUT_S = 180
-
-
-def _say(text: str) -> None:
-    print(f"[shopassist] {text}", flush=True)
 
 
 def _port(url: str) -> str:
@@ -52,7 +49,7 @@ async def _wait_healthy(gateway_url: str, supervisor_exit: asyncio.Task[str]) ->
             await asyncio.sleep(1)
     if last:
         down = [name for name, c in last.get("components", {}).items() if not c.get("ok")]
-        _say(f"still not healthy after {HEALTH_TIMEOUT_S}s: {', '.join(down)} down (see their logs above)")
+        say(f"still not healthy after {HEALTH_TIMEOUT_S}s: {', '.join(down)} down (see their logs above)")
     return None
 
 
@@ -68,11 +65,11 @@ async def _run(settings: Settings, live_model: LiveModel) -> int:
                SHOPASSIST_IDENTITY_SECRET=settings.identity_secret.get_secret_value())
     try:
         if redis.command:
-            _say(f"no Redis answered at 127.0.0.1:6379; starting an embedded one at {redis.url}")
+            say(f"no Redis answered at 127.0.0.1:6379; starting an embedded one at {redis.url}")
             await supervisor.start(ProcessSpec("redis", redis.command))
             await _wait_for(lambda: redis_server.answers(redis.url), "embedded Redis", 15)
         else:
-            _say(f"using Redis at {redis.url}")
+            say(f"using Redis at {redis.url}")
         model = await live_model(settings.key_prefix, redis.url) or model
         endpoints, credentials = rasa_files.write(
             settings.var_dir / "run", redis_url=redis.url, actions_url=settings.actions_url,
@@ -91,17 +88,17 @@ async def _run(settings: Settings, live_model: LiveModel) -> int:
         exit_task = asyncio.create_task(supervisor.wait_for_exit())
         gateway = f"http://{settings.gateway_host}:{settings.gateway_port}"
         if await _wait_healthy(gateway, exit_task):
-            _say(f"all components healthy after {time.monotonic() - started:.0f}s")
-            _say(f"  API docs:   {gateway}/docs")
-            _say(f"  health:     {gateway}/healthz")
-            _say(f"  Rasa:       {settings.rasa_url} (loopback, token in var/secrets.env)")
-            _say("Ctrl-C stops everything.")
+            say(f"all components healthy after {time.monotonic() - started:.0f}s")
+            say(f"  API docs:   {gateway}/docs")
+            say(f"  health:     {gateway}/healthz")
+            say(f"  Rasa:       {settings.rasa_url} (loopback, token in var/secrets.env)")
+            say("Ctrl-C stops everything.")
         reason = await exit_task
-        _say(f"stopping: {reason}")
+        say(f"stopping: {reason}")
         return 0 if reason == "stop requested" else 1
     finally:
         await supervisor.stop_all()
-        _say("all processes stopped")
+        say("all processes stopped")
 
 
 def action_server_settings(settings: Settings) -> dict[str, str]:
