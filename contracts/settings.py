@@ -24,6 +24,13 @@ def env_name(setting: str) -> str:
     return ENV_PREFIX + setting.upper()
 
 
+# Secrets reach the processes we start through their environment, never their argv (`ps` shows argv).
+RASA_TOKEN_ENV = env_name("rasa_token")  # Rasa's HTTP API (rasa_addons/serve.py)
+RASA_CHANNEL_SECRET_ENV = env_name("rasa_channel_secret")  # signs each turn (contracts/signing.py)
+ACTIONS_TOKEN_ENV = env_name("actions_token")  # Rasa -> action server (actions/server.py)
+MIN_SECRET_CHARS = 16
+
+
 class SettingError(Exception):
     """A setting is invalid; the message names every bad variable."""
 

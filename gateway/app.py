@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import handoff
 from gateway.api import (
@@ -81,6 +82,8 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
         return await call_next(request)
 
     web.install(app, settings)
+    if settings.trusted_proxies:  # else X-Forwarded-For is a client's claim and ignored (cli.serve)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
 
 

@@ -25,8 +25,10 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
     # event loop and the other services (about 10x slower per query here with two threads).
     torch.set_num_threads(1)
     app = create_app(settings, settings.redis_url or redis_server.LOCAL_URL)
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from any loopback peer; the app
+    # honours it only from SHOPASSIST_TRUSTED_PROXIES (gateway/app.py)
     uvicorn.run(app, host=settings.gateway_host, port=settings.gateway_port, log_config=None,
-                access_log=False)
+                access_log=False, proxy_headers=False)
     return 0
 
 

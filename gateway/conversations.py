@@ -126,6 +126,11 @@ class ConversationStore:
             for entry_id, message in zip(results[: len(messages)], messages, strict=True)
         ]
 
+    async def recent(self, conversation_id: str, count: int) -> list[Message]:
+        """The last `count` messages, newest first."""
+        entries = await self._redis.xrevrange(self._keys.transcript(conversation_id), count=count)
+        return [_decode(entry_id.decode(), fields) for entry_id, fields in entries]
+
     async def messages(self, conversation_id: str, after: str | None = None) -> list[Message]:
         start = f"({after}" if after else "-"
         entries = await self._redis.xrange(self._keys.transcript(conversation_id), min=start)

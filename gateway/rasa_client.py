@@ -1,28 +1,33 @@
 """The gateway's client for the Rasa server and the action server behind it.
 
-Rasa answers 200 even when a custom action failed because the action server was down
-(it logs the error and drops the action's events), so before a turn we check the action
-server's health, cached briefly, and refuse the turn instead of giving a silent half-reply.
+Turns go to our own chat channel (rasa_addons/gateway_channel.py), signed with the channel
+secret; everything else to Rasa's HTTP API with its token.  Rasa answers 200 even when a
+custom action failed because the action server was down (it logs the error and drops the
+action's events), so before a turn we check the action server's health, cached briefly, and
+refuse the turn instead of giving a silent half-reply.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 import httpx
 
+from contracts import signing
 from gateway.errors import ComponentUnavailable
 
 _HEALTH_CACHE_S = 2.0
 
 
 class RasaClient:
-    def __init__(self, http: httpx.AsyncClient, rasa_url: str, token: str, actions_url: str,
+    def __init__(self, http: httpx.AsyncClient, rasa_url: str, token: str, channel_secret: str, actions_url: str,
                  turn_timeout_s: float) -> None:
         self._http = http
         self._rasa_url = rasa_url
         self._token = token
+        self._channel_secret = channel_secret
         self._actions_url = actions_url
         self._turn_timeout_s = turn_timeout_s
         self._actions_ok_until = 0.0
@@ -30,9 +35,11 @@ class RasaClient:
     async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """One shopper message through Rasa; returns the bot's replies in order."""
         await self._ensure_actions_up()
-        body = {"sender": conversation_id, "message": text, "metadata": metadata}
-        response = await self._call("POST", f"{self._rasa_url}/webhooks/rest/webhook", json=body,
-                                    timeout=self._turn_timeout_s)
+        body = json.dumps({"sender": conversation_id, "message": text, "metadata": metadata}).encode()
+        headers = {"Content-Type": "application/json",
+                   **signing.signed_headers(self._channel_secret, body, time.time())}
+        response = await self._call("POST", f"{self._rasa_url}/webhooks/shopassist/webhook", content=body,
+                                    headers=headers, timeout=self._turn_timeout_s)
         return response.json()
 
     async def set_slot(self, conversation_id: str, name: str, value: Any) -> None:

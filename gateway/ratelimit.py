@@ -5,9 +5,16 @@ from __future__ import annotations
 import time
 
 from redis.asyncio import Redis
+from starlette.requests import HTTPConnection
 
 from contracts.keys import RedisKeys
 from gateway.errors import RateLimited
+
+
+def client_address(connection: HTTPConnection) -> str:
+    """The client's address for per-client limits: the peer, or what a trusted proxy says it is
+    (SHOPASSIST_TRUSTED_PROXIES; the app's proxy-headers middleware rewrites the peer, gateway/app.py)."""
+    return connection.client.host if connection.client else "unknown"
 
 
 class RateLimiter:

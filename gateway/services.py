@@ -68,7 +68,7 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
     keys = RedisKeys(settings.key_prefix)
     store = ConversationStore(redis, keys, ttl_s=settings.conversation_ttl_days * 86400)
     rasa = RasaClient(http, settings.rasa_url, settings.rasa_token.get_secret_value(),
-                      settings.actions_url, settings.turn_timeout_s)
+                      settings.rasa_channel_secret.get_secret_value(), settings.actions_url, settings.turn_timeout_s)
     limiter = RateLimiter(redis, keys)
     queue = HandoffQueue(redis, settings.key_prefix, lease_s=settings.agent_lease_s,
                          max_lost_leases=settings.max_lost_leases, cooldown_s=settings.handback_cooldown_s,

@@ -7,6 +7,7 @@ operator fixes a broken configuration in one go instead of one restart per mista
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -14,9 +15,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.settings import ACTION_SERVER_DEFAULTS as SHARED
-from contracts.settings import ENV_PREFIX, REPO_ROOT, env_name, parse_hours, parse_zone
+from contracts.settings import ENV_PREFIX, MIN_SECRET_CHARS, REPO_ROOT, env_name, parse_hours, parse_zone
 
 SECRETS_FILE = REPO_ROOT / "var" / "secrets.env"
+# Generated into SECRETS_FILE by `make run` when unset (gateway/ops/secrets_file.py).
+GENERATED_SECRETS = ("rasa_token", "rasa_channel_secret", "actions_token", "identity_secret", "proactive_shop_secret")
 
 
 class SettingsError(Exception):
@@ -43,7 +46,11 @@ class Settings(BaseSettings):
     rasa_token: SecretStr = Field(
         SecretStr(""), description="Auth token for Rasa's HTTP API. `make run` generates one under var/."
     )
+    rasa_channel_secret: SecretStr = Field(
+        SecretStr(""), description="HMAC key the gateway signs each turn for Rasa's chat channel with. Generated.")
     actions_url: str = Field("http://127.0.0.1:5055", description="Rasa SDK action server (loopback).")
+    actions_token: SecretStr = Field(
+        SecretStr(""), description="Bearer token Rasa presents to the action server. `make run` generates one.")
 
     # --- shopper API ----------------------------------------------------------------
     identity_secret: SecretStr = Field(
@@ -84,6 +91,9 @@ class Settings(BaseSettings):
     cors_origins: tuple[str, ...] = Field(
         (), description='Shop origins allowed to call the shopper API from a browser (JSON list, e.g. ["https://shop.example"]).'
     )
+    trusted_proxies: tuple[str, ...] = Field(
+        (), description='Proxies whose X-Forwarded-For names the client (JSON list of addresses or networks, '
+                        'e.g. ["10.0.0.0/8"]; "*" trusts every peer). Empty: the peer address is the client.')
     ws_connections_per_minute: int = Field(60, ge=1, description="New WebSocket connections per client IP per minute.")
 
     # --- proactive ---------------------------------------------------------------------
@@ -184,6 +194,17 @@ class Settings(BaseSettings):
             raise ValueError("must be letters, digits, '-' or '_'")
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            if entry != "*":
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return value
+
     @field_validator("rasa_url", "actions_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
@@ -196,15 +217,16 @@ class Settings(BaseSettings):
         return self.insights_db or self.var_dir / "insights.sqlite3"
 
     def require_secrets(self) -> None:
-        """Serving without these would leave Rasa's API or identity checks open."""
+        """Serving without these would leave Rasa's API, its chat channel, the action server or
+        identity checks open."""
         missing = [
             env_name(name)
-            for name in ("rasa_token", "identity_secret")
-            if len(getattr(self, name).get_secret_value()) < 16
+            for name in GENERATED_SECRETS if name != "proactive_shop_secret"
+            if len(getattr(self, name).get_secret_value()) < MIN_SECRET_CHARS
         ]
         if missing:
             raise SettingsError(
-                "missing or too short (16+ characters): " + ", ".join(missing)
+                f"missing or too short ({MIN_SECRET_CHARS}+ characters): " + ", ".join(missing)
                 + " — `make run` generates them into var/secrets.env"
             )
 

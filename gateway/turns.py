@@ -21,7 +21,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from contracts.keys import RedisKeys
-from gateway import language
+from gateway import intent_payloads, language
 from gateway.conversations import Conversation, ConversationStore
 from gateway.errors import Conflict, Invalid, NotFound, TooLarge
 from gateway.rasa_client import RasaClient, bot_message
@@ -31,7 +31,9 @@ from handoff import HandoffQueue
 
 log = logging.getLogger(__name__)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 control characters but tab, newline and carriage return (a CR ends a line: see below)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_END = re.compile(r"\r\n?")
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _DEDUP_TTL_S = 24 * 3600
 
@@ -44,8 +46,13 @@ class TurnLimits:
 
 
 def clean_text(text: str, max_chars: int) -> str:
-    """Text as it will be stored: control characters removed, trimmed, bounded."""
-    cleaned = _CONTROL.sub("", text).strip()
+    """Text as it will be stored: line ends as "\\n", trimmed, bounded.  A control character is
+    refused rather than dropped, so what is stored is what was sent (a NUL often hides an attack)."""
+    control = _CONTROL.search(text)
+    if control:
+        raise Invalid(f"text contains the control character U+{ord(control.group()):04X} at position "
+                      f"{control.start()}; only tab and newline are allowed")
+    cleaned = _LINE_END.sub("\n", text).strip()
     if not cleaned:
         raise Invalid("text must not be empty")
     if len(cleaned) > max_chars:
@@ -116,8 +123,10 @@ class ShopperTurns:
         cart = await self._cart_of(conversation.id)
         if cart is not None:
             metadata["cart"] = cart
+        recent = await self._store.recent(conversation.id, intent_payloads.OFFER_LOOKBACK_MESSAGES)
+        rasa_text = intent_payloads.for_rasa(text, intent_payloads.offered(recent, received))
         sent = time.time()
-        replies, signals = split_replies(await self._rasa.send(conversation.id, text, metadata))
+        replies, signals = split_replies(await self._rasa.send(conversation.id, rasa_text, metadata))
         rasa_ms = (time.time() - sent) * 1000
         bot_messages = [bot_message(reply) for reply in replies if reply.get("text")]
         stored = await self._store.append(conversation.id, [shopper_message, *bot_messages])

@@ -20,6 +20,7 @@ from gateway.errors import ApiError, Invalid, TooLarge, Unauthorized
 from gateway.proactive import measure
 from gateway.proactive.events import Dropped, browser_event, shop_event
 from gateway.proactive.rules import RulesError
+from gateway.ratelimit import client_address
 from gateway.services import Services
 
 router = APIRouter(prefix="/api/v1", tags=["proactive"])
@@ -61,8 +62,8 @@ def _require_shop(request: Request) -> Services:
 @router.post("/visitors", status_code=201, summary="Start an anonymous visitor")
 async def create_visitor(body: CreateVisitor, request: Request) -> dict:
     services = _services(request)
-    client = request.client.host if request.client else "unknown"
-    await services.limiter.hit("visitors", client, limit=services.settings.conversations_per_minute, window_s=60)
+    await services.limiter.hit("visitors", client_address(request),
+                               limit=services.settings.conversations_per_minute, window_s=60)
     visitor_id, token = await services.proactive.visitors.create(body.locale, services.proactive.clock())
     return {"visitor_id": visitor_id, "token": token}
 

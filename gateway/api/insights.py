@@ -13,6 +13,7 @@ from gateway.auth import bearer_token, require_staff
 from gateway.errors import Forbidden, Invalid
 from gateway.insights import figures, metrics
 from gateway.insights.period import SEGMENTS, Period
+from gateway.ratelimit import client_address
 from gateway.services import Services
 
 router = APIRouter(tags=["insights"])
@@ -45,7 +46,7 @@ async def prometheus_metrics(request: Request) -> Response:
     if expected:
         if not hmac.compare_digest(bearer_token(request).encode(), expected.encode()):
             raise Forbidden("wrong metrics token")
-    elif not request.client or request.client.host not in _LOOPBACK:
+    elif client_address(request) not in _LOOPBACK:
         raise Forbidden("/metrics answers loopback clients only; set SHOPASSIST_METRICS_TOKEN to scrape remotely")
     await services.insights.ingester.catch_up()
     families = await asyncio.to_thread(metrics.store_families, services.insights.store)

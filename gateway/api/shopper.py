@@ -13,6 +13,7 @@ from gateway.api.models import CreateConversation, ShopperMessage
 from gateway.auth import bearer_token
 from gateway.conversations import Conversation
 from gateway.errors import Invalid, Unauthorized
+from gateway.ratelimit import client_address
 from gateway.services import Services
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,8 @@ async def _conversation(request: Request, conversation_id: str) -> Conversation:
 @router.post("/conversations", status_code=201, summary="Start a conversation")
 async def create_conversation(body: CreateConversation, request: Request) -> JSONResponse:
     services: Services = request.app.state.services
-    client = request.client.host if request.client else "unknown"
-    await services.limiter.hit("conversations", client, limit=services.settings.conversations_per_minute,
-                               window_s=60)
+    await services.limiter.hit("conversations", client_address(request),
+                               limit=services.settings.conversations_per_minute, window_s=60)
     if body.customer_id is not None:
         secret = services.settings.identity_secret.get_secret_value()
         if body.user_hash is None or not identity.verify(secret, body.customer_id, body.user_hash):

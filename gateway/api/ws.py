@@ -34,6 +34,7 @@ from redis.exceptions import RedisError
 
 from contracts.keys import RedisKeys
 from gateway.errors import ApiError, ComponentUnavailable, Conflict, Invalid, NotFound, TooLarge, Unauthorized
+from gateway.ratelimit import client_address
 from gateway.services import Services
 from gateway.turns import CLIENT_MSG_ID, clean_text
 from handoff import HandoffError, HandoffUnavailable, LeaseLost, TicketNotFound
@@ -74,8 +75,8 @@ async def live(ws: WebSocket) -> None:
             await ws.send_text(json.dumps(frame, ensure_ascii=False))
 
     try:
-        client = ws.client.host if ws.client else "unknown"
-        await services.limiter.hit("ws", client, limit=services.settings.ws_connections_per_minute, window_s=60)
+        await services.limiter.hit("ws", client_address(ws), limit=services.settings.ws_connections_per_minute,
+                                   window_s=60)
         hello = _parse(await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT_S))
         peer = await _authenticate(services, hello)
         after = hello.get("after")

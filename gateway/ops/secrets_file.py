@@ -1,9 +1,8 @@
 """Development secrets generated on first `make run`, kept in var/secrets.env.
 
-A production deployment sets SHOPASSIST_RASA_TOKEN, SHOPASSIST_IDENTITY_SECRET and
-SHOPASSIST_PROACTIVE_SHOP_SECRET itself;
-missing ones are generated once and read back by the settings (the file is one of their
-env files), so the gateway, Rasa and the CLI all agree without anyone copying tokens.
+A production deployment sets the secrets in `GENERATED_SECRETS` itself; missing ones are
+generated once and read back by the settings (the file is one of their env files), so the
+gateway, Rasa and the CLI all agree without anyone copying tokens.
 """
 
 from __future__ import annotations
@@ -11,14 +10,13 @@ from __future__ import annotations
 import os
 import secrets
 
-from gateway.settings import SECRETS_FILE, Settings
+from contracts.settings import env_name
+from gateway.settings import GENERATED_SECRETS, SECRETS_FILE, Settings
 
 
 def ensure(settings: Settings) -> bool:
     """Generate whichever secrets are missing; True when the file changed."""
-    names = {"rasa_token": "SHOPASSIST_RASA_TOKEN", "identity_secret": "SHOPASSIST_IDENTITY_SECRET",
-             "proactive_shop_secret": "SHOPASSIST_PROACTIVE_SHOP_SECRET"}
-    missing = [env for field, env in names.items() if not getattr(settings, field).get_secret_value()]
+    missing = [env_name(name) for name in GENERATED_SECRETS if not getattr(settings, name).get_secret_value()]
     if not missing:
         return False
     SECRETS_FILE.parent.mkdir(parents=True, exist_ok=True)

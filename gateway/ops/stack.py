@@ -17,7 +17,14 @@ from urllib.parse import urlparse
 
 import httpx
 
-from contracts.settings import ACTION_SERVER_SETTINGS, REPO_ROOT, env_name
+from contracts.settings import (
+    ACTION_SERVER_SETTINGS,
+    ACTIONS_TOKEN_ENV,
+    RASA_CHANNEL_SECRET_ENV,
+    RASA_TOKEN_ENV,
+    REPO_ROOT,
+    env_name,
+)
 from gateway.ops import rasa_files, redis_server, training
 from gateway.ops.console import say
 from gateway.ops.kb_build import ensure_kb_index
@@ -60,9 +67,6 @@ async def _run(settings: Settings, live_model: LiveModel) -> int:
     redis = redis_server.plan(settings.redis_url, settings.var_dir)
     redis_server.remember(settings.var_dir, redis.url)
     supervisor = Supervisor()
-    env = dict(os.environ, SHOPASSIST_REDIS_URL=redis.url,
-               SHOPASSIST_RASA_TOKEN=settings.rasa_token.get_secret_value(),
-               SHOPASSIST_IDENTITY_SECRET=settings.identity_secret.get_secret_value())
     try:
         if redis.command:
             say(f"no Redis answered at 127.0.0.1:6379; starting an embedded one at {redis.url}")
@@ -71,20 +75,20 @@ async def _run(settings: Settings, live_model: LiveModel) -> int:
         else:
             say(f"using Redis at {redis.url}")
         model = await live_model(settings.key_prefix, redis.url) or model
-        endpoints, credentials = rasa_files.write(
-            settings.var_dir / "run", redis_url=redis.url, actions_url=settings.actions_url,
-            key_prefix=settings.key_prefix)
-        await supervisor.start(ProcessSpec("actions", [
-            sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", _port(settings.actions_url),
-        ], env=dict(env, **action_server_settings(settings), **action_server_env()), cwd=str(REPO_ROOT)))
-        await supervisor.start(ProcessSpec("rasa", training.rasa_command(
-            settings.rasa_env, "run", "--model", str(model), "--enable-api",
-            "--auth-token", settings.rasa_token.get_secret_value(), "--interface", "127.0.0.1",
-            "--port", _port(settings.rasa_url), "--endpoints", str(endpoints),
-            "--credentials", str(credentials),
-        ), env=training.rasa_env_vars(), cwd=str(REPO_ROOT)))
-        await supervisor.start(ProcessSpec("gateway", [sys.executable, "-m", "gateway", "serve"], env=env,
-                                           cwd=str(REPO_ROOT)))
+        files = rasa_files.write(settings.var_dir / "run", redis_url=redis.url, actions_url=settings.actions_url,
+                                 key_prefix=settings.key_prefix,
+                                 actions_token=settings.actions_token.get_secret_value())
+        await supervisor.start(ProcessSpec(
+            "actions", actions_server_argv(_port(settings.actions_url)), cwd=str(REPO_ROOT),
+            env={**os.environ, **action_server_settings(settings), "SHOPASSIST_REDIS_URL": redis.url,
+                 **action_server_env(settings.actions_token.get_secret_value())}))
+        await supervisor.start(ProcessSpec(
+            "rasa", rasa_server_argv(settings.rasa_env, model, _port(settings.rasa_url), files), cwd=str(REPO_ROOT),
+            env=rasa_server_env(files, settings.rasa_token.get_secret_value(),
+                                settings.rasa_channel_secret.get_secret_value())))
+        # the gateway reads its secrets from var/secrets.env itself, like every `shopassist` command
+        await supervisor.start(ProcessSpec("gateway", [sys.executable, "-m", "gateway", "serve"], cwd=str(REPO_ROOT),
+                                           env=dict(os.environ, SHOPASSIST_REDIS_URL=redis.url)))
         exit_task = asyncio.create_task(supervisor.wait_for_exit())
         gateway = f"http://{settings.gateway_host}:{settings.gateway_port}"
         if await _wait_healthy(gateway, exit_task):
@@ -111,13 +115,30 @@ def action_server_settings(settings: Settings) -> dict[str, str]:
     return env
 
 
-def action_server_env() -> dict[str, str]:
-    """Bind the action server to loopback, and silence rasa-sdk's version warning knowingly:
-    rasa-sdk 3.21 serves Rasa 3.6's action protocol correctly (our integration tests prove it)."""
+def actions_server_argv(port: str) -> list[str]:
+    return [sys.executable, "-m", "actions.server", "--port", port]
+
+
+def action_server_env(actions_token: str) -> dict[str, str]:
+    """Bind the action server to loopback with the token Rasa must present, and silence rasa-sdk's
+    version warning knowingly: rasa-sdk 3.21 serves Rasa 3.6's action protocol correctly (our
+    integration tests prove it)."""
     return {
-        "SANIC_HOST": "127.0.0.1",
+        "SANIC_HOST": "127.0.0.1", ACTIONS_TOKEN_ENV: actions_token,
         "PYTHONWARNINGS": "ignore:Your versions of rasa and rasa_sdk might not be compatible:UserWarning",
     }
+
+
+def rasa_server_argv(rasa_env: Path, model: Path, port: str, files: rasa_files.RasaFiles) -> list[str]:
+    """`rasa run` through our launcher, which takes the API token from the environment (never argv)."""
+    return [str(rasa_env / "bin" / "python"), "-m", "rasa_addons.serve", "--model", str(model), "--enable-api",
+            "--interface", "127.0.0.1", "--port", port, "--endpoints", str(files.endpoints),
+            "--credentials", str(files.credentials)]
+
+
+def rasa_server_env(files: rasa_files.RasaFiles, rasa_token: str, channel_secret: str) -> dict[str, str]:
+    return {**training.rasa_env_vars(), **files.env, RASA_TOKEN_ENV: rasa_token,
+            RASA_CHANNEL_SECRET_ENV: channel_secret}
 
 
 async def _wait_for(check, what: str, timeout_s: float) -> None:  # type: ignore[no-untyped-def]

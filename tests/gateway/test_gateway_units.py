@@ -52,16 +52,24 @@ def test_settings_report_every_problem_at_once(monkeypatch):
 
 
 def test_serving_requires_long_secrets():
-    with pytest.raises(SettingsError, match="SHOPASSIST_RASA_TOKEN"):
-        load_settings(rasa_token="short", identity_secret="x" * 32).require_secrets()
-    load_settings(rasa_token="t" * 32, identity_secret="x" * 32).require_secrets()
+    secrets = {"rasa_token": "t" * 32, "rasa_channel_secret": "c" * 32, "actions_token": "a" * 32,
+               "identity_secret": "x" * 32}
+    for name in ("rasa_token", "rasa_channel_secret", "actions_token", "identity_secret"):
+        with pytest.raises(SettingsError, match=f"SHOPASSIST_{name.upper()}"):
+            load_settings(_env_file=None, **{**secrets, name: "short"}).require_secrets()
+    load_settings(_env_file=None, **secrets).require_secrets()
 
 
-def test_clean_text_strips_controls_and_enforces_bounds():
-    assert clean_text("  he\x00l\x1blo\n ", 10) == "hello"
+def test_clean_text_refuses_control_characters_by_name_and_position_and_enforces_bounds():
+    assert clean_text("  hello\n ", 10) == "hello"
     assert clean_text("line1\nline2\tend", 100) == "line1\nline2\tend"
-    with pytest.raises(Invalid):
-        clean_text("\x00\x01 ", 10)
+    assert clean_text("windows\r\nline\rold mac", 100) == "windows\nline\nold mac"  # a CR ends a line
+    for text, named in (("a\x00b", "U+0000 at position 1"), ("ok\x1b[31m", "U+001B at position 2"),
+                        ("\x7f", "U+007F at position 0"), ("c1\x85", "U+0085 at position 2")):
+        with pytest.raises(Invalid, match=named.replace("+", r"\+")):
+            clean_text(text, 100)
+    with pytest.raises(Invalid, match="empty"):
+        clean_text(" \n\t ", 10)
     with pytest.raises(TooLarge):
         clean_text("x" * 11, 10)
 

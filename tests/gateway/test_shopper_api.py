@@ -118,13 +118,15 @@ def test_bad_messages_get_clear_errors_and_store_nothing(gateway, body, status, 
     assert gateway.get(f"/api/v1/conversations/{conversation_id}/messages", headers=headers).json()["messages"] == []
 
 
-def test_text_of_exactly_the_limit_is_accepted_and_control_characters_are_dropped(gateway):
+def test_text_of_exactly_the_limit_is_accepted_and_control_characters_are_refused(gateway):
     conversation_id, headers = start(gateway)
     assert say(gateway, conversation_id, headers, "a" * 2000).status_code == 200
-    say(gateway, conversation_id, headers, "he\x00llo\x07")
+    refused = say(gateway, conversation_id, headers, "a\u0000b")  # issue #20: it was stored as "ab"
+    assert refused.status_code == 422, refused.text
+    assert "U+0000 at position 1" in refused.json()["error"]["message"]
     shopper = [m["text"] for m in gateway.get(f"/api/v1/conversations/{conversation_id}/messages",
                                               headers=headers).json()["messages"] if m["sender"] == "shopper"]
-    assert shopper[-1] == "hello"
+    assert shopper == ["a" * 2000]
 
 
 def test_malformed_json_and_bad_create_bodies(gateway):

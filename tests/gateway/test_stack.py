@@ -75,10 +75,12 @@ def test_supervisor_reports_a_dead_child_and_leaves_nothing_running(capsys):
 def test_secrets_are_generated_once_and_read_back(tmp_path, monkeypatch):
     secrets_path = tmp_path / "secrets.env"
     monkeypatch.setattr(secrets_file, "SECRETS_FILE", secrets_path)
-    empty = load_settings(_env_file=None, rasa_token="", identity_secret="", proactive_shop_secret="")
+    empty = load_settings(_env_file=None, rasa_token="", rasa_channel_secret="", actions_token="", identity_secret="",
+                          proactive_shop_secret="")
     assert secrets_file.ensure(empty) is True
     values = dict(line.split("=", 1) for line in secrets_path.read_text().splitlines())
-    assert set(values) == {"SHOPASSIST_RASA_TOKEN", "SHOPASSIST_IDENTITY_SECRET", "SHOPASSIST_PROACTIVE_SHOP_SECRET"}
+    assert set(values) == {"SHOPASSIST_RASA_TOKEN", "SHOPASSIST_RASA_CHANNEL_SECRET", "SHOPASSIST_ACTIONS_TOKEN",
+                           "SHOPASSIST_IDENTITY_SECRET", "SHOPASSIST_PROACTIVE_SHOP_SECRET"}
     assert all(len(v) >= 32 for v in values.values())
     assert oct(secrets_path.stat().st_mode)[-3:] == "600"
     reread = load_settings(_env_file=secrets_path)
@@ -92,7 +94,7 @@ def test_training_hash_follows_the_sources(tmp_path):
     for folder in ("nlu_data", "rasa_addons", "requirements"):
         (tmp_path / folder).mkdir()
     (tmp_path / "nlu_data" / "nlu.yml").write_text("a")
-    (tmp_path / "rasa_addons" / "t.py").write_text("x")
+    (tmp_path / "rasa_addons" / "kiwi_tokenizer.py").write_text("x")
     (tmp_path / "requirements" / "rasa.lock").write_text("rasa==3.6.21")
     before = training.training_hash(tmp_path)
     assert training.training_hash(tmp_path) == before
@@ -101,7 +103,10 @@ def test_training_hash_follows_the_sources(tmp_path):
     (tmp_path / "nlu_data" / "nlu.yml").write_text("a")
     (tmp_path / "rasa_addons" / "__pycache__").mkdir()
     (tmp_path / "rasa_addons" / "__pycache__" / "t.pyc").write_bytes(b"\0")
+    (tmp_path / "rasa_addons" / "gateway_channel.py").write_text("serving, not training")
     assert training.training_hash(tmp_path) == before
+    (tmp_path / "rasa_addons" / "kiwi_tokenizer.py").write_text("y")
+    assert training.training_hash(tmp_path) != before
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")

@@ -25,18 +25,11 @@ from handoff import HandoffQueue
 if TYPE_CHECKING:
     from tests.conftest import RasaStack
 
-_SERVE = (
-    "import sys, uvicorn\n"
-    "from gateway.app import create_app\n"
-    "from gateway.settings import load_settings\n"
-    "s = load_settings()\n"
-    "uvicorn.run(create_app(s, s.redis_url), host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')\n"
-)
-
 
 def gateway_env(stack: RasaStack, **extra: str) -> dict[str, str]:
     """The environment of a gateway process wired to `stack`, without rate limits (they have their own tests)."""
     return {**{k: v for k, v in stack.env.items() if k.startswith("SHOPASSIST_")},
+            "SHOPASSIST_REDIS_URL": stack.redis_urls["gateway"],  # its own ACL user, as in production
             "SHOPASSIST_RASA_URL": stack.rasa_url, "SHOPASSIST_ACTIONS_URL": stack.actions_url,
             "SHOPASSIST_CONVERSATIONS_PER_MINUTE": "10000", "SHOPASSIST_MESSAGES_PER_MINUTE": "10000", **extra}
 
@@ -46,9 +39,11 @@ def gateway_process(env: dict[str, str], log: Path, startup_s: float = 120) -> I
     """Start one gateway; yield its base URL once it serves, stop it afterwards."""
     port = redis_server.free_port()
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-c", _SERVE, str(port)], cwd=REPO_ROOT,
-                                   env=dict(os.environ, **env), stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        # `shopassist serve`, as `make run` starts it (the same server options, proxy headers included)
+        process = subprocess.Popen([sys.executable, "-m", "gateway", "serve"], cwd=REPO_ROOT,
+                                   env={**os.environ, "SHOPASSIST_LOG_LEVEL": "WARNING", **env,
+                                        "SHOPASSIST_GATEWAY_HOST": "127.0.0.1", "SHOPASSIST_GATEWAY_PORT": str(port)},
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_s

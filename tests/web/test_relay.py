@@ -26,6 +26,7 @@ def two_gateways(redis_url: str, key_prefix: str, tmp_path_factory: pytest.TempP
     tmp = tmp_path_factory.mktemp("gateways")
     env = {"SHOPASSIST_REDIS_URL": redis_url, "SHOPASSIST_KEY_PREFIX": key_prefix,
            "SHOPASSIST_KB_INDEX_DIR": str(tmp / "no-kb"), "SHOPASSIST_RASA_TOKEN": "x" * 32,
+           "SHOPASSIST_RASA_CHANNEL_SECRET": "c" * 32, "SHOPASSIST_ACTIONS_TOKEN": "a" * 32,
            "SHOPASSIST_IDENTITY_SECRET": "test-identity-secret-0123456789",
            "SHOPASSIST_CORS_ORIGINS": '["https://shop.example"]'}
     with ExitStack() as stack:
