@@ -15,6 +15,10 @@ from dataclasses import dataclass
 class RedisKeys:
     prefix: str
 
+    def all_keys(self) -> str:
+        """Pattern of every key written under this prefix (for ACL rules, gateway/ops/redis_acl.py)."""
+        return f"{self.prefix}:*"
+
     def rasa_prefix(self) -> str:
         """Rasa's tracker and lock stores accept only alphanumeric key prefixes."""
         return "".join(ch for ch in self.prefix if ch.isalnum()) or "shopassist"

@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     var_dir: Path = Field(REPO_ROOT / "var", description="Runtime data: models, index, logs, embedded Redis.")
     redis_url: str | None = Field(
         None,
-        description="Redis to use. Unset: 127.0.0.1:6379 if it answers, else an embedded Redis under var/.",
+        description="Redis to use (redis:// or rediss://, with an ACL user: docs/security.md). Unset: 127.0.0.1:6379 "
+                    "if it answers, else an embedded Redis under var/.",
     )
     key_prefix: str = Field(SHARED.key_prefix, description="Prefix of every Redis key we write (tests use their own).")
 

@@ -150,7 +150,7 @@ def rasa_servers(model: Path, kb_index_dir: Path, redis_url: str, key_prefix: st
     # "-" first: no secret may ever be read as a command-line option (issue #18)
     token, channel_secret, actions_token = (f"-{uuid.uuid4().hex}{uuid.uuid4().hex}" for _ in range(3))
     actions_url = f"http://127.0.0.1:{actions_port}"
-    env = dict(os.environ, SHOPASSIST_REDIS_URL=urls["actions"], SHOPASSIST_KEY_PREFIX=key_prefix,
+    env = dict(os.environ, SHOPASSIST_REDIS_URL=redis_url, SHOPASSIST_KEY_PREFIX=key_prefix,
                SHOPASSIST_KB_INDEX_DIR=str(kb_index_dir), SHOPASSIST_RASA_TOKEN=token,
                SHOPASSIST_RASA_CHANNEL_SECRET=channel_secret, SHOPASSIST_ACTIONS_TOKEN=actions_token,
                SHOPASSIST_IDENTITY_SECRET="test-identity-secret-0123456789",
@@ -168,7 +168,8 @@ def _serve(actions_log, actions_out, rasa_log, rasa_out, actions_port, rasa_port
     token = env["SHOPASSIST_RASA_TOKEN"]
     actions = subprocess.Popen(
         actions_server_argv(str(actions_port)), cwd=REPO_ROOT,
-        env=dict(env, **action_server_env(env["SHOPASSIST_ACTIONS_TOKEN"])), stdout=actions_out,
+        env=dict(env, SHOPASSIST_REDIS_URL=urls["actions"], **action_server_env(env["SHOPASSIST_ACTIONS_TOKEN"])),
+        stdout=actions_out,
         stderr=subprocess.STDOUT, start_new_session=True)
     rasa = subprocess.Popen(
         rasa_server_argv(REPO_ROOT / ".venv-rasa", trained_model, str(rasa_port), files),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import yaml
 
@@ -19,6 +19,7 @@ from contracts.settings import ACTIONS_TOKEN_ENV
 
 REDIS_PASSWORD_ENV = "SHOPASSIST_RASA_REDIS_PASSWORD"  # Rasa's alone: the others read the URL
 CHANNEL = "rasa_addons.gateway_channel.GatewayInput"  # the only chat channel: no open REST webhook
+_TLS_FILES = ("ssl_ca_certs", "ssl_certfile", "ssl_keyfile")  # rediss:// query options both clients read
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ def redis_options(redis_url: str) -> tuple[dict[str, object], dict[str, str]]:
         env[REDIS_PASSWORD_ENV] = unquote(url.password)
     if url.scheme == "rediss":
         options["use_ssl"] = True
+        query = parse_qs(url.query)
+        options.update({name: query[name][0] for name in _TLS_FILES if name in query})
     return options, env
 
 

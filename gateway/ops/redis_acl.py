@@ -23,8 +23,8 @@ ROLES = ("gateway", "actions", "rasa")
 
 def rules(prefix: str) -> dict[str, str]:
     """ACL rules per process (after ``user <name> on >password``) for key prefix `prefix`."""
-    keys = RedisKeys(prefix)
-    ours = f"~{prefix}:* ~{HandoffKeys(prefix).tag}* &{prefix}:* &{HandoffKeys(prefix).tag}*"
+    keys, queue = RedisKeys(prefix), HandoffKeys(prefix).tag + "*"
+    ours = f"~{keys.all_keys()} ~{queue} &{keys.all_keys()} &{queue}"
     rasa_keys = f"~{keys.rasa_tracker('*')} ~{keys.rasa_lock('*')}"
     return {
         "gateway": f"resetkeys resetchannels {ours} {rasa_keys} +@all -@dangerous",

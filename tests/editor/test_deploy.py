@@ -80,6 +80,8 @@ class Editor:
     def cli_env(self, monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
         env = {"REDIS_URL": self.stack.env["SHOPASSIST_REDIS_URL"], "KEY_PREFIX": self.prefix,
                "RASA_URL": self.stack.rasa_url, "RASA_TOKEN": self.stack.token,
+               "RASA_CHANNEL_SECRET": self.stack.env["SHOPASSIST_RASA_CHANNEL_SECRET"],
+               "ACTIONS_TOKEN": self.stack.env["SHOPASSIST_ACTIONS_TOKEN"],
                "IDENTITY_SECRET": self.stack.env["SHOPASSIST_IDENTITY_SECRET"],
                "KB_INDEX_DIR": self.stack.env["SHOPASSIST_KB_INDEX_DIR"], "VAR_DIR": str(self.var_dir),
                "RASA_PROJECT_DIR": str(project)}

@@ -95,6 +95,7 @@ def test_training_hash_follows_the_sources(tmp_path):
         (tmp_path / folder).mkdir()
     (tmp_path / "nlu_data" / "nlu.yml").write_text("a")
     (tmp_path / "rasa_addons" / "kiwi_tokenizer.py").write_text("x")
+    (tmp_path / "rasa_addons" / "internal_intents.py").write_text("f")
     (tmp_path / "requirements" / "rasa.lock").write_text("rasa==3.6.21")
     before = training.training_hash(tmp_path)
     assert training.training_hash(tmp_path) == before

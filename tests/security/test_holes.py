@@ -139,6 +139,13 @@ def _websocket_answer(url: str, headers: dict[str, str]) -> str:
         return closed.rcvd.reason if closed.rcvd else "closed"
 
 
+def _fresh_window() -> None:
+    """The limits count per clock minute: start a burst early in one, so it never spans two."""
+    left = 60 - time.time() % 60
+    if left < 20:
+        time.sleep(left + 0.2)
+
+
 def _rotated(n: int) -> dict[str, str]:
     return {"X-Forwarded-For": f"198.51.100.{n}"}
 
@@ -146,9 +153,11 @@ def _rotated(n: int) -> dict[str, str]:
 @pytest.mark.slow
 def test_a_rotated_forwarded_for_does_not_reset_the_per_ip_limits(untrusting_gateway):
     url = untrusting_gateway
+    _fresh_window()
     for path, body in (("/api/v1/conversations", {"locale": "en"}), ("/api/v1/visitors", {"locale": "en"})):
         answers = [httpx.post(url + path, json=body, headers=_rotated(n)).status_code for n in range(8)]
         assert answers[:3] == [201, 201, 201] and set(answers[3:]) == {429}, (path, answers)
+    _fresh_window()
     opened = [_websocket_answer(url, _rotated(n)) for n in range(5)]
     assert opened[:3] == ["not_found"] * 3 and set(opened[3:]) == {"rate_limited"}, opened
     # /metrics answers loopback only: a claimed outside address changes nothing here
@@ -158,6 +167,7 @@ def test_a_rotated_forwarded_for_does_not_reset_the_per_ip_limits(untrusting_gat
 @pytest.mark.slow
 def test_a_listed_proxy_is_believed_for_limits_and_for_metrics(behind_a_proxy):
     url = behind_a_proxy
+    _fresh_window()
     answers = [httpx.post(f"{url}/api/v1/conversations", json={"locale": "en"}, headers=_rotated(1)).status_code
                for _ in range(4)]
     assert answers == [201, 201, 201, 429]
@@ -295,3 +305,20 @@ def test_the_signature_covers_timestamp_and_body():
     assert signing.problem("s" * 32, headers, body + b" ", now) == "bad signature"
     expected = hmac.new(b"s" * 32, b"1700000000." + body, hashlib.sha256).hexdigest()
     assert headers[signing.SIGNATURE_HEADER] == expected
+
+
+def test_redis_credentials_and_tls_reach_rasa_without_a_secret_in_its_files(tmp_path):
+    from gateway.ops import rasa_files
+
+    files = rasa_files.write(tmp_path, redis_url="rediss://rasa:p%40ss@redis.internal:6380/2?ssl_ca_certs=/etc/ca.pem",
+                             actions_url="http://127.0.0.1:5055", key_prefix="sa", actions_token="-token")
+    written = files.endpoints.read_text() + files.credentials.read_text()
+    assert "p@ss" not in written and "-token" not in written
+    assert files.env == {rasa_files.REDIS_PASSWORD_ENV: "p@ss", "SHOPASSIST_ACTIONS_TOKEN": "-token"}
+    import yaml
+
+    tracker = yaml.safe_load(files.endpoints.read_text())["tracker_store"]
+    assert tracker == {"type": "redis", "record_exp": None, "url": "redis.internal", "port": 6380, "db": 2,
+                       "username": "rasa", "password": "${SHOPASSIST_RASA_REDIS_PASSWORD}", "use_ssl": True,
+                       "ssl_ca_certs": "/etc/ca.pem", "key_prefix": "sa"}
+    assert list(yaml.safe_load(files.credentials.read_text())) == [rasa_files.CHANNEL]
