@@ -36,15 +36,27 @@ def _checkout_exit(turn: Turn) -> None:
               buttons.human(turn)])
 
 
+# The shop's checkout error codes the shopper is told about, in words; any other code is left out
+# rather than shown raw (a code means nothing to a shopper).
+DECLINE_REASONS = {
+    "payment_declined": (": your card was declined", ": 카드가 거절되었어요"),
+    "insufficient_funds": (": the card's balance or limit was not enough", ": 카드 잔액 또는 한도가 부족해요"),
+    "expired_card": (": the card has expired", ": 카드 유효기간이 지났어요"),
+    "incorrect_cvc": (": the security code did not match", ": 카드 보안코드(CVC)가 맞지 않아요"),
+    "authentication_failed": (": the card's verification step was not completed",
+                              ": 카드 본인 인증이 완료되지 않았어요"),
+}
+
+
 def _payment_help(turn: Turn) -> None:
-    code = turn.entity("code")
+    reason = DECLINE_REASONS.get(turn.entity("code") or "")
     turn.say("It looks like your payment didn't go through{detail}. Nothing was charged. "
              "You can try another card or payment method, or I can help you.",
              "결제가 완료되지 않은 것 같아요{detail}. 요금은 청구되지 않았어요. "
              "다른 카드나 결제 수단을 시도하시거나 제가 도와드릴게요.",
              [buttons.intent_button(turn.t("Help with payment", "결제 도움"), "payment_problem"),
               buttons.human(turn)],
-             detail=f" ({code})" if code else "")
+             detail=turn.t(*reason) if reason else "")
 
 
 def _search_help(turn: Turn) -> None:

@@ -67,7 +67,13 @@
   form.append(input, sendBtn);
   var consentBox = el("form", "sa-consent"); consentBox.hidden = true;
   panel.append(header, status, consentBox, log, typing, form);
-  root.append(panel, launcher);
+  // a new message while the panel is closed shows here, readable, not only as a count
+  var teaser = el("div", "sa-teaser"); teaser.hidden = true; teaser.setAttribute("role", "status");
+  var teaserText = el("button", "sa-teaser-text"); teaserText.type = "button";
+  var teaserClose = el("button", "sa-teaser-close", "×"); teaserClose.type = "button";
+  teaserClose.setAttribute("aria-label", T.close);
+  teaser.append(teaserText, teaserClose);
+  root.append(panel, teaser, launcher);
   document.body.appendChild(root);
 
   var unread = 0;
@@ -82,6 +88,7 @@
     root.classList.toggle("sa-open", open);
     if (open && consentNeeded()) { askConsent(); }
     else if (open) { unread = 0; showBadge(); markRead(); input.focus(); ensureConversation(); }
+    if (open) teaser.hidden = true;
     else launcher.focus();
     state.open = open; save();
   }
@@ -90,6 +97,13 @@
     badge.setAttribute("aria-label", fmt(T.unread, { n: unread }));
   }
   launcher.addEventListener("click", function () { setOpen(panel.hidden); });
+  teaserText.addEventListener("click", function () { setOpen(true); });
+  teaserClose.addEventListener("click", function () { teaser.hidden = true; });
+  function showTeaser(text) {
+    var plain = text.replace(/[*_`#>]/g, "").replace(/\s+/g, " ").trim();
+    teaserText.textContent = plain.length > 140 ? plain.slice(0, 139) + "…" : plain;
+    teaser.hidden = false;
+  }
   closeBtn.addEventListener("click", function () { setOpen(false); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
   input.addEventListener("keydown", function (e) {
@@ -134,7 +148,7 @@
     if (isRating(m.buttons)) stars(item, m.buttons);
     else if (m.buttons) replies(item, m.buttons);
     scroll();
-    if (panel.hidden && newer(m.id, state.read)) { unread += 1; showBadge(); }
+    if (panel.hidden && newer(m.id, state.read)) { unread += 1; showBadge(); showTeaser(m.text); }
   }
   function system(m) {
     if (m.event === "position") {
@@ -340,10 +354,12 @@
   var events = [], eventsOff = false, VISITOR = "shopassist:visitor";
   var visitor = (function () { try { return JSON.parse(localStorage.getItem(VISITOR)); } catch (e) { return null; } })();
   function pageType() { return document.body.dataset.pageType || "other"; }
+  var URGENT = ["checkout_error", "exit_intent"];  // sent at once: a prompt helps only while it is timely
   function track(type, data) {
     if (eventsOff) return;
     events.push({ type: type, ts: Date.now() / 1000, page: { url: location.href.slice(0, 500), type: pageType() },
                   data: data || {} });
+    if (URGENT.indexOf(type) >= 0) sendEvents();
   }
   function post(path, body, headers, keepalive) {
     return fetch(BASE + "/api/v1" + path, { method: "POST", body: JSON.stringify(body), keepalive: !!keepalive,
@@ -380,15 +396,24 @@
   }
   setInterval(sendEvents, 5000);
   track("page_view", {});
-  setTimeout(function () { track("dwell", { seconds: 30 }); }, 30000);
+  // Time on the page while it is visible, reported as a running total every 15 s (up to 10 min),
+  // so a rule's dwell_s_min of any size is met within 15 s of being reached.
+  var DWELL_EVERY_S = 15, DWELL_MAX_S = 600, dwellS = 0;
+  var dwellTimer = setInterval(function () {
+    if (document.visibilityState !== "visible") return;
+    dwellS += DWELL_EVERY_S;
+    track("dwell", { seconds: dwellS });
+    if (dwellS >= DWELL_MAX_S) clearInterval(dwellTimer);
+  }, DWELL_EVERY_S * 1000);
   var depth = 0;
   window.addEventListener("scroll", function () {
     var max = document.documentElement.scrollHeight - innerHeight;
     var pct = max > 0 ? Math.floor(scrollY / max * 4) * 25 : 100;
     if (pct > depth) { depth = pct; track("scroll_depth", { depth: pct }); }
   }, { passive: true });
+  var exitTracked = false;  // once per page view: the pointer may leave the top edge many times
   document.addEventListener("mouseout", function (e) {
-    if (!e.relatedTarget && e.clientY <= 0) track("exit_intent", {});
+    if (!e.relatedTarget && e.clientY <= 0 && !exitTracked) { exitTracked = true; track("exit_intent", {}); }
   });
   window.addEventListener("pagehide", function () { sendEvents(true); });
 
