@@ -33,8 +33,13 @@ def agent(redis_url: str, key_prefix: str) -> Iterator[tuple[str, str]]:
 def test_faq_answers_in_english_and_korean_and_the_conversation_survives_a_reload(site, browser):
     page = new_page(browser, f"{site}/demo/", websocket=False)
     page.get_by_role("button", name="Chat with us").click()
+    greeting = page.locator(".sa-greeting")  # an empty chat opens with a greeting and starter questions
+    expect(greeting).to_contain_text("Hi! I'm the shop's assistant")
+    expect(greeting.locator(".sa-reply")).to_have_text(["Where is my order?", "How long does delivery take?",
+                                                        "How do I return an item?"])
     ask(page, "how long does a refund take?")
-    expect(page.locator(".sa-bot .sa-reply").first).to_be_visible()  # "Did this help?" or a choice of articles
+    # "Did this help?" or a choice of articles
+    expect(page.locator(".sa-bot:not(.sa-greeting) .sa-reply").first).to_be_visible()
     answer = page.locator(".sa-bot .sa-text").last.inner_text()
     assert answer and not re.search(r"[가-힣]", answer)
     page.reload()  # the conversation lives in localStorage: same transcript after a page load
@@ -44,9 +49,15 @@ def test_faq_answers_in_english_and_korean_and_the_conversation_survives_a_reloa
     page.context.close()
 
     phone = new_page(browser, f"{site}/demo/ko.html", viewport={"width": 390, "height": 780}, is_mobile=True)
+    expect(phone.locator(".shop-header")).to_contain_text("장바구니")  # the Korean page is Korean throughout
+    assert "Cart" not in phone.locator(".shop-header").inner_text()
     phone.get_by_role("button", name="채팅 상담").click()
+    expect(phone.locator(".sa-greeting")).to_contain_text("안녕하세요")
+    phone.locator(".sa-greeting .sa-reply", has_text="배송은 얼마나 걸려요?").click()  # a starter question
+    expect(phone.locator(".sa-bot:not(.sa-greeting) .sa-reply").first).to_be_visible()  # an answer or choices
+    assert re.search(r"[가-힣]", phone.locator(".sa-bot:not(.sa-greeting) .sa-text").first.inner_text())
     ask(phone, "환불은 보통 얼마나 걸리나요?")
-    expect(phone.locator(".sa-bot .sa-reply").first).to_be_visible()
+    expect(phone.locator(".sa-bot:not(.sa-greeting) .sa-reply").first).to_be_visible()
     assert re.search(r"[가-힣]", phone.locator(".sa-bot .sa-text").last.inner_text())
     box = phone.locator(".sa-panel").bounding_box()
     assert box is not None and box["width"] >= 389  # the mobile layout fills the screen

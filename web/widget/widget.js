@@ -19,7 +19,9 @@
           offline: "Reconnecting…", failed: "Not sent — retrying", unread: "{n} unread",
           notice: "Privacy notice", consentGo: "Start chatting",
           personalisation: "Use my profile and order history to help me",
-          proactive: "Show me helpful messages while I shop" },
+          proactive: "Show me helpful messages while I shop",
+          greeting: "Hi! I'm the shop's assistant. Ask me about orders, delivery, returns or payments, or pick one:",
+          starters: ["Where is my order?", "How long does delivery take?", "How do I return an item?"] },
     ko: { title: "ShopAssist", open: "채팅 상담", close: "채팅 닫기", placeholder: "메시지를 입력하세요…",
           send: "보내기", typingBot: "ShopAssist가 입력 중…", typingAgent: "{n}님이 입력 중…",
           queue: "대기 순번 {p}번 · 약 {m}분", agent: "{n}님과 상담 중", rate: "상담은 어떠셨나요?",
@@ -27,7 +29,9 @@
           failed: "전송 안 됨 — 다시 시도 중", unread: "읽지 않은 메시지 {n}개",
           notice: "개인정보 처리방침", consentGo: "상담 시작하기",
           personalisation: "상담에 프로필과 주문 내역을 활용하는 데 동의합니다",
-          proactive: "쇼핑 중 도움말 메시지를 받겠습니다" }
+          proactive: "쇼핑 중 도움말 메시지를 받겠습니다",
+          greeting: "안녕하세요! 쇼핑 도우미예요. 주문, 배송, 반품, 결제에 대해 물어보시거나 아래에서 골라 주세요.",
+          starters: ["주문한 상품은 어디쯤 왔나요?", "배송은 얼마나 걸려요?", "반품은 어떻게 하나요?"] }
   }[LOCALE];
   function fmt(s, v) { return s.replace(/\{(\w)\}/g, function (_, k) { return v[k]; }); }
   function el(tag, cls, text) {
@@ -87,10 +91,18 @@
     panel.hidden = !open; launcher.setAttribute("aria-expanded", String(open));
     root.classList.toggle("sa-open", open);
     if (open && consentNeeded()) { askConsent(); }
-    else if (open) { unread = 0; showBadge(); markRead(); input.focus(); ensureConversation(); }
+    else if (open) { unread = 0; showBadge(); markRead(); greet(); input.focus(); ensureConversation(); }
     if (open) teaser.hidden = true;
     else launcher.focus();
     state.open = open; save();
+  }
+  // An empty chat opens with a greeting and starter questions (shown, not stored: a starter sends
+  // its words as a message, which the bot reads like any other).
+  function greet() {
+    if (log.querySelector(".sa-msg")) return;
+    var item = bubble("bot", T.greeting);
+    item.classList.add("sa-greeting");
+    replies(item, T.starters.map(function (s) { return { title: s, payload: s }; }));
   }
   function showBadge() {
     badge.hidden = unread === 0; badge.textContent = String(unread);
