@@ -79,7 +79,7 @@ def test_the_console_and_the_widget_show_attack_strings_between_shopper_and_agen
     console.get_by_label("Agent token").fill(agent)
     console.get_by_role("button", name="Sign in").click()
     console.locator("button.claim").first.click()
-    expect(console.locator("#context-body")).to_contain_text("I want to talk to a person")
+    expect(console.locator("#log li.shopper .text").first).to_contain_text("I want to talk to a person")
     expect(shopper.locator(".sa-title")).to_have_text("Corpus Agent")
 
     for text in XSS + UNICODE_TRICKS:

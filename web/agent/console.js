@@ -6,6 +6,8 @@
   var $ = function (id) { return document.getElementById(id); };
   var token = sessionStorage.getItem("shopassist:agent-token");
   var ticket = null, ws = null, heartbeat = null, seenTickets = {}, seenMessages = {}, lastId = null;
+  var alertTicket = null;  // the ticket the high-priority banner is about
+  var titles = {};  // button payload -> the title the shopper saw on it
   var HIGH_PRIORITY = 80;  // 0-100, higher is served first; fraud and anger rules sit at 80 and above
 
   function el(tag, cls, text) {
@@ -26,7 +28,31 @@
         });
       });
   }
-  function alertBox(text) { var a = $("alert"); a.textContent = text; a.hidden = !text; }
+  function alertBox(text) { var a = $("alert"); a.textContent = text; a.hidden = !text; alertTicket = null; }
+  // The bot's **bold** (FAQ articles) as <strong> nodes built from text: never HTML.
+  function rich(cls, text) {
+    var node = el("span", cls);
+    String(text).split(/\*\*(.+?)\*\*/).forEach(function (part, i) {
+      node.appendChild(i % 2 ? el("strong", null, part) : document.createTextNode(part));
+    });
+    return node;
+  }
+  // A clicked button arrives as its payload ("/choose_article{...}"): show what the shopper saw.
+  var PAYLOAD = /^\/([A-Za-z_]+)(\{.*\})?$/;
+  function asShopperSaw(text) {
+    if (titles[text]) return titles[text];
+    var m = PAYLOAD.exec(text);
+    return m ? "(pressed a button: " + m[1].replace(/_/g, " ") + ")" : text;
+  }
+  function rememberButtons(buttons) { (buttons || []).forEach(function (b) { titles[b.payload] = b.title; }); }
+  // Context values as lines of text, never JSON: lists one per line, objects as "key: value".
+  function readable(value) {
+    if (Array.isArray(value)) return value.map(readable).join("\n");
+    if (value && typeof value === "object") {
+      return Object.keys(value).map(function (k) { return k + ": " + readable(value[k]); }).join(", ");
+    }
+    return String(value);
+  }
 
   // --- sign in and the queue ---------------------------------------------------------------------
   $("sign-in").addEventListener("submit", function (e) {
@@ -54,6 +80,7 @@
     rows.replaceChildren();
     $("queue-empty").hidden = tickets.length > 0;
     $("queue-count").textContent = "(" + tickets.length + ")";
+    if (alertTicket && !tickets.some(function (t) { return t.id === alertTicket; })) alertBox("");  // claimed or gone
     tickets.forEach(function (t) {
       var tr = el("tr"); tr.dataset.ticket = t.id;
       tr.append(el("td", t.priority >= HIGH_PRIORITY ? "high" : null, "P" + t.priority), el("td", null, t.reasons.join(", ")),
@@ -71,7 +98,7 @@
   }
   function notify(t) {
     var text = "High-priority ticket (P" + t.priority + "): " + t.reasons.join(", ");
-    alertBox(text);
+    alertBox(text); alertTicket = t.id;
     if ("Notification" in window && Notification.permission === "granted") new Notification("ShopAssist", { body: text });
   }
 
@@ -79,7 +106,8 @@
   function claimTicket(id) {
     api("POST", "/claim", { ticket_id: id }).then(function (data) {
       if (!data) { alertBox("That ticket was taken by someone else."); return; }
-      ticket = data.ticket; seenMessages = {}; lastId = null;
+      ticket = data.ticket; seenMessages = {}; lastId = null; titles = {};
+      if (alertTicket === ticket.id) alertBox("");
       $("log").replaceChildren(); $("chat").hidden = false; $("context").hidden = false;
       $("chat-title").textContent = "Conversation · ticket " + ticket.id;
       showContext(ticket.context || {});
@@ -117,20 +145,20 @@
     var dl = el("dl");
     function row(label, value) {
       if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
-      dl.append(el("dt", null, label), el("dd", null, typeof value === "string" ? value : JSON.stringify(value, null, 1)));
+      dl.append(el("dt", null, label), el("dd", null, readable(value)));
     }
     var customer = c.customer || c.profile || {};
-    row("Customer", customer.name ? customer.name + " (" + (customer.id || "guest") + ")" : customer.id || "guest");
-    row("Segment", c.segment || ticket.segment);
+    row("Customer", customer.name ? customer.name + " (" + (customer.id || "guest") + ")" : customer.id || "guest (not signed in)");
+    var segment = c.segment || ticket.segment;
+    row("Segment", segment === "unknown" && !customer.id ? "— (guest)" : segment);
     row("Escalation reasons", (c.reasons || ticket.reasons).map(function (r) { return r.why || r.code || r; }).join("; "));
     row("Recent orders", (c.recent_orders || []).map(function (o) { return [o.id, o.status, o.total].join(" · "); }).join("\n"));
     row("Order in question", c.order);
     row("Page", c.page && (c.page.type + " — " + c.page.url));
-    row("Cart", c.cart);
+    row("Cart", c.cart && (c.cart.items !== undefined ? c.cart.items + " item(s), total " + c.cart.value : c.cart));
     row("Intents", (c.nlu || []).map(function (n) { return n.intent + " (" + n.confidence + ")"; }).join(", "));
     row("Sentiment (anger per message)", (c.sentiment_trend || []).join(" → "));
-    row("Articles already shown", c.kb_articles_shown);
-    row("Bot transcript", (c.transcript || []).map(function (m) { return m.sender + ": " + m.text; }).join("\n"));
+    row("Articles already shown", c.kb_articles_shown);  // the bot's side of the chat is in the log, once
     row("Notes", c.notes);
     $("context-body").replaceChildren(dl);
   }
@@ -139,9 +167,13 @@
   function addMessage(m) {
     if (seenMessages[m.id]) return;
     seenMessages[m.id] = true; lastId = m.id;
-    var li = el("li", m.sender);
-    li.append(el("span", "who", m.sender === "agent" ? (m.agent_name || "agent") : m.sender), el("span", "text", m.text));
-    $("log").appendChild(li); $("log").scrollTop = $("log").scrollHeight;
+    rememberButtons(m.buttons);
+    var li = el("li", m.sender); li.dataset.ts = m.ts;
+    var text = m.sender === "bot" ? rich("text", m.text) : el("span", "text", m.sender === "shopper" ? asShopperSaw(m.text) : m.text);
+    li.append(el("span", "who", m.sender === "agent" ? (m.agent_name || "agent") : m.sender), text);
+    // in time order: a queue update written while the shopper's turn was answered comes after that turn's message
+    var later = Array.prototype.find.call($("log").children, function (other) { return Number(other.dataset.ts) > m.ts; });
+    $("log").insertBefore(li, later || null); $("log").scrollTop = $("log").scrollHeight;
   }
   var backoff = 500;
   function connect() {

@@ -15,7 +15,7 @@
     en: { title: "ShopAssist", open: "Chat with us", close: "Close chat", placeholder: "Type your message…",
           send: "Send", typingBot: "ShopAssist is typing…", typingAgent: "{n} is typing…",
           queue: "You're number {p} in the queue · about {m} min", agent: "You're chatting with {n}",
-          rate: "How did we do?", star: "{n} of 5 stars", thanks: "Thanks for rating!",
+          rate: "How did we do?", star: "{n} of 5 stars",
           offline: "Reconnecting…", failed: "Not sent — retrying", unread: "{n} unread",
           notice: "Privacy notice", consentGo: "Start chatting",
           personalisation: "Use my profile and order history to help me",
@@ -25,7 +25,7 @@
     ko: { title: "ShopAssist", open: "채팅 상담", close: "채팅 닫기", placeholder: "메시지를 입력하세요…",
           send: "보내기", typingBot: "ShopAssist가 입력 중…", typingAgent: "{n}님이 입력 중…",
           queue: "대기 순번 {p}번 · 약 {m}분", agent: "{n}님과 상담 중", rate: "상담은 어떠셨나요?",
-          star: "별 5개 중 {n}개", thanks: "평가해 주셔서 감사합니다!", offline: "다시 연결하는 중…",
+          star: "별 5개 중 {n}개", offline: "다시 연결하는 중…",
           failed: "전송 안 됨 — 다시 시도 중", unread: "읽지 않은 메시지 {n}개",
           notice: "개인정보 처리방침", consentGo: "상담 시작하기",
           personalisation: "상담에 프로필과 주문 내역을 활용하는 데 동의합니다",
@@ -167,7 +167,9 @@
       status.hidden = false;
       status.textContent = fmt(T.queue, { p: m.position, m: Math.max(1, Math.ceil(m.eta_s / 60)) });
     } else if (m.event === "claimed" && m.agent_name) showAgent(m.agent_name);
-    else if (["resolved", "handed_back", "dead_lettered"].indexOf(m.event) >= 0) status.hidden = true;
+    else if (["resolved", "handed_back", "dead_lettered"].indexOf(m.event) >= 0) {
+      status.hidden = true; title.textContent = T.title;  // the agent has left the chat
+    }
     bubble("system", m.text);
   }
   function showAgent(name) {
@@ -192,7 +194,7 @@
       var star = el("button", "sa-star", "★"); star.type = "button";
       star.setAttribute("aria-label", fmt(T.star, { n: i + 1 }));
       star.addEventListener("click", function () {
-        group.replaceChildren(el("span", "sa-stars-label", T.thanks));
+        group.replaceChildren(el("span", "sa-stars-label", fmt(T.star, { n: i + 1 })));  // the bot says thanks
         say(b.payload, "★".repeat(i + 1));
       });
       group.appendChild(star);

@@ -1,0 +1,70 @@
+"""The agent console at 1280 × 800, in Debian's chromium, on a chat a Korean guest really had
+(issue #18): the clicked article choice reads as the button the shopper saw, the bot's Markdown
+is rendered, the context holds no JSON, the chat is shown once and in time order, the queue
+fits, and the high-priority banner goes once the ticket is claimed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.pages import SCREENSHOTS, ask, conversation_of, new_page
+from tests.web.servers import in_queue
+
+pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
+
+
+@pytest.fixture
+def agent(redis_url: str, key_prefix: str) -> Iterator[str]:
+    skills = ["general", "orders", "payments", "returns", "shipping", "account"]
+    registered, token = in_queue(redis_url, key_prefix,
+                                 lambda q, _: q.agents.add("Console Agent", skills, ["en", "ko"], 5))
+    yield token
+    in_queue(redis_url, key_prefix, lambda q, _: q.agents.remove(registered.id))
+
+
+def test_the_console_shows_what_the_shopper_saw_without_payloads_markdown_or_json(site, browser, agent,
+                                                                                 redis_url, key_prefix):
+    shopper = new_page(browser, f"{site}/demo/ko.html")
+    shopper.get_by_role("button", name="채팅 상담").click()
+    ask(shopper, "배송은 얼마나 걸려요?")
+    reply = shopper.locator(".sa-bot:not(.sa-greeting) .sa-reply").first
+    expect(reply).to_be_visible()  # "Did this help?" or a choice of articles: a button either way
+    chosen = reply.inner_text()
+    reply.click()  # sent as its payload, e.g. /choose_article{"choice":"1"} or /affirm{...}
+    expect(shopper.locator(".sa-shopper .sa-text", has_text=chosen)).to_be_visible()
+    ask(shopper, "상담원 연결해 주세요")
+    expect(shopper.locator(".sa-status")).to_contain_text("대기")
+    conversation = conversation_of(shopper)
+    ticket_id = in_queue(redis_url, key_prefix, lambda q, _: q.conversation(conversation["conversation_id"])).ticket_id
+
+    console = new_page(browser, f"{site}/agent/", viewport={"width": 1280, "height": 800})
+    console.get_by_label("Agent token").fill(agent)
+    console.get_by_role("button", name="Sign in").click()
+    row = console.locator(f'tr[data-ticket="{ticket_id}"]')
+    queue = console.locator("section.queue").bounding_box()
+    priority = row.locator("td").first.bounding_box()
+    claim = row.locator("button.claim").bounding_box()
+    assert queue and priority and claim
+    assert priority["x"] >= queue["x"] and claim["x"] + claim["width"] <= queue["x"] + queue["width"]  # fits
+    row.locator("button.claim").click()
+    expect(console.locator("#chat")).to_be_visible()
+    expect(console.locator("#alert")).to_be_hidden()  # a banner about this ticket ends with the claim
+
+    log = console.locator("#log")
+    expect(log.locator("li.shopper .text", has_text="상담원 연결해 주세요")).to_be_visible()
+    texts = log.locator("li").evaluate_all("items => items.map(i => [i.className, i.innerText])")
+    shown = "\n".join(text for _, text in texts)
+    assert "/choose_article" not in shown and "/affirm" not in shown and "{" not in shown
+    assert "**" not in shown
+    assert any(cls == "shopper" and chosen in text for cls, text in texts)  # the title the shopper saw
+    assert sum(1 for cls, text in texts if cls == "shopper" and "배송은 얼마나" in text) == 1  # once
+    request = next(i for i, (cls, text) in enumerate(texts) if cls == "shopper" and "상담원" in text)
+    first_system = next(i for i, (cls, _) in enumerate(texts) if cls == "system")
+    assert first_system > request  # the queue's place comes after the request that caused it
+    context = console.locator("#context-body").inner_text()
+    assert "{" not in context and "[" not in context and "**" not in context
+    assert "guest" in context
+    console.screenshot(path=SCREENSHOTS / "console-1280.png")
