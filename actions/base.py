@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import pending
+from actions import guest_orders, pending
 from actions.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,10 @@ class ShopAction(Action):
         if kind == "order_number" and argument in HANDLERS and turn.order_id() and len(turn.text) <= 80:
             turn.intent = argument
             return HANDLERS[argument]()
+        guest = guest_orders.waiting_for(turn)
+        if guest and guest[0] in HANDLERS and guest_orders.answers_the_question(turn):
+            turn.intent = guest[0]
+            return HANDLERS[guest[0]]()
         claimer = CLAIMERS.get(kind)
         if claimer is None or not claimer.claims(turn):
             return None

@@ -1,14 +1,15 @@
 """Finding the shopper's order, and telling its status and delivery.
 
-Only a verified customer's own orders are shown: an unknown number and another
-customer's number get the same answer, so the bot never confirms that an order exists.
+Only a verified customer's own orders are shown, or to a guest the order whose number and
+contact details match (actions/guest_orders.py): an unknown number and another customer's
+number get the same answer, so the bot never confirms that an order exists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from actions import runtime
+from actions import guest_orders, runtime
 from actions.base import ShopAction
 from actions.shop import Order
 from actions.turn import Turn
@@ -44,9 +45,7 @@ def items_text(turn: Turn, order: Order) -> str:
 async def find_order(turn: Turn, intent: str, states: tuple[str, ...] = ()) -> Order | None:
     """The order the shopper means, or None after telling them what is missing."""
     if not turn.customer_id:
-        turn.say("Please sign in to your account first, so I can look up your orders safely.",
-                 "주문 정보를 안전하게 확인하려면 먼저 로그인해 주세요.")
-        return None
+        return await guest_orders.find(turn, intent)
     order_id = turn.order_id()
     shop = runtime.shop()
     if order_id is None and not turn.personalised:  # no order history without consent: ask for the number

@@ -88,6 +88,14 @@ class RedisKeys:
         """Hash: sha256 of a staff bearer token -> account id."""
         return f"{self.prefix}:staff:tokens"
 
+    def guest_order_checks(self, conversation_id: str) -> str:
+        """Failed order-number + email checks of a guest in one conversation (actions/guest_orders.py)."""
+        return f"{self.prefix}:{{conv:{conversation_id}}}:guest_checks"
+
+    def order_checks(self, order_id: str) -> str:
+        """Failed guest checks of one order number, across conversations (stops guessing its email)."""
+        return f"{self.prefix}:order_checks:{order_id}"
+
     def conversation_pattern(self, conversation_id: str) -> str:
         """SCAN pattern for every key in a conversation's hash tag, whoever wrote it (gateway, actions)."""
         return f"{self.prefix}:{{conv:{conversation_id}}}:*"

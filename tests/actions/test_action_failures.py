@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from actions.answers import ActionAnswerFaq
-from actions.contact import contact_in
+from actions.contact_details import contact_in
 from actions.feedback import sampled_for_nps
 from actions.orders import ActionOrderStatus
 from actions.shop import ShopUnavailable

@@ -164,8 +164,31 @@ def test_another_customers_order_and_unknown_numbers_are_not_found(gateway, secr
         assert theirs.tracking_number is None or theirs.tracking_number not in reply
 
 
-def test_anonymous_shoppers_must_sign_in_for_orders(gateway) -> None:  # type: ignore[no-untyped-def]
-    assert "sign in" in chat(gateway, "en").send("where is order ORD-100045?")
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_guest_finds_an_order_by_its_number_and_the_email_or_phone_it_was_placed_with(  # type: ignore[no-untyped-def]
+        gateway, language: str) -> None:
+    order = order_where(lambda o: o.status == "shipped", skip=3 if language == "en" else 4)
+    customer = SHOP.data.customers[order.customer_id]
+    conversation = chat(gateway, language)
+    asked = conversation.send("where is my order?" if language == "en" else "주문한 상품 어디쯤 왔나요?")
+    assert ("without an account" in asked) if language == "en" else ("로그인하지 않아도" in asked)
+    asked = conversation.send(order.id)
+    assert order.id in asked and (("email" in asked) if language == "en" else ("이메일" in asked))
+    wrong = conversation.send("someone.else@example.com")
+    assert order.id in wrong and ("couldn't find" in wrong or "찾을 수 없어요" in wrong)
+    assert order.tracking_number not in wrong  # nothing about the order is told to a wrong guess
+    found = conversation.send(f"{order.id} {customer.phone if language == 'ko' else customer.email.upper()}")
+    assert order.id in found and order.tracking_number in found
+
+
+def test_a_guest_gets_three_tries_then_a_person(gateway) -> None:  # type: ignore[no-untyped-def]
+    order = order_where(lambda o: o.status == "delivered", skip=5)
+    conversation = chat(gateway, "en")
+    for n in range(3):
+        reply = conversation.send(f"status of {order.id}, my email is guess{n}@example.com")
+    assert "For your security" in reply and "Talk to a person" in [b["title"] for b in conversation.buttons()]
+    right = SHOP.data.customers[order.customer_id].email
+    assert "For your security" in conversation.send(f"status of {order.id}, my email is {right}")  # still refused
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
