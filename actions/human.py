@@ -16,8 +16,11 @@ class ActionRequestHuman(ShopAction):
         turn.missed = False
 
 
-async def _offer_yes(turn: Turn, _: str) -> None:
+async def _offer_yes(turn: Turn, about: str) -> None:
+    """Yes to "Would you like a person?"; `about` ("offer_human:<intent>") routes it to that intent's team."""
     turn.human_requested = True
+    if about:
+        turn.intent = about
 
 
 async def _offer_no(turn: Turn, _: str) -> None:

@@ -59,7 +59,7 @@ async def after_turn(turn: Turn, misses: int) -> None:
 
 
 def skill_for(turn: Turn) -> str:
-    if turn.problems & {"fraud"} or turn.intent == "payment_problem":
+    if turn.problems & {"fraud", "double_charge"} or turn.intent == "payment_problem":
         return "payments"
     if turn.problems & {"damaged", "missing"}:
         return "returns"

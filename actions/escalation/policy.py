@@ -27,7 +27,7 @@ class Rule:
 
 RULES = {rule.code: rule for rule in (
     Rule("fraud_suspected", 95, "The shopper reports an unauthorised payment or account misuse."),
-    Rule("payment_issue", 85, "Double charge, failed payment or a wrong amount."),
+    Rule("payment_issue", 85, "Charged twice or a wrong amount taken (a declined payment is answered, not escalated)."),
     Rule("anger", 80, "Anger or strong frustration (lexicon score >= 2)."),
     Rule("damaged_item", 70, "An item arrived damaged or defective."),
     Rule("missing_item", 70, "An item or parcel is missing."),
@@ -68,9 +68,10 @@ def decide(signals: Signals, order_value_limit: int, anger_threshold: float = 2.
     problem = signals.order_problem or signals.intent in ORDER_PROBLEM_INTENTS or bool(signals.problems)
     fired = [
         ("fraud_suspected", "fraud" in signals.problems),
-        ("payment_issue", signals.intent == "payment_problem"),
+        ("payment_issue", "double_charge" in signals.problems),
         ("anger", signals.anger_score >= anger_threshold),
-        ("damaged_item", "damaged" in signals.problems),
+        # "my card doesn't work" names no damaged item
+        ("damaged_item", "damaged" in signals.problems and signals.intent != "payment_problem"),
         ("missing_item", "missing" in signals.problems),
         ("vip_order_problem", problem and signals.segment == "vip"),
         ("high_value_order", problem and (signals.order_total or 0) > order_value_limit),

@@ -286,6 +286,22 @@ def test_payment_problem_goes_to_a_person(gateway, secret, agent, redis_url, key
     assert context["recent_orders"] and context["language"] == language
 
 
+@pytest.mark.parametrize(("language", "text", "told"), [
+    ("en", "my card was declined at checkout", "not charged"),
+    ("en", "the payment failed", "not charged"),
+    ("ko", "카드 결제가 거절됐어요", "청구되지 않아요"),
+    ("ko", "결제가 실패했어요", "청구되지 않아요"),
+])
+def test_a_declined_payment_is_explained_and_a_person_offered_not_queued(  # type: ignore[no-untyped-def]
+        gateway, redis_url, key_prefix, language, text, told) -> None:
+    conversation = chat(gateway, language)
+    reply = conversation.send(text)
+    assert told in reply and "3-5" not in reply and "3~5" not in reply  # not the double-charge answer
+    assert run(redis_url, key_prefix, lambda q: q.conversation(conversation.conversation_id)).owner == "bot"
+    assert conversation.press("Yes" if language == "en" else "네")  # the shopper may still ask for a person
+    assert run(redis_url, key_prefix, lambda q: q.conversation(conversation.conversation_id)).owner != "bot"
+
+
 def test_fraud(gateway, secret, agent, redis_url, key_prefix) -> None:  # type: ignore[no-untyped-def]
     order = order_where(lambda o: o.status == "delivered", skip=5)
     conversation = chat(gateway, "en", order.customer_id, secret)
@@ -350,7 +366,7 @@ def test_csat_and_nps_after_the_agent_resolves(gateway, secret, agent, rasa_stac
                                                language: str) -> None:
     order = order_where(lambda o: o.status == "delivered", skip=8 if language == "ko" else 9)
     conversation = chat(gateway, language, order.customer_id, secret)
-    conversation.send("결제가 실패했어요" if language == "ko" else "my payment failed")
+    conversation.send("결제가 두 번 됐어요" if language == "ko" else "I was charged twice")
 
     async def resolve(queue) -> None:  # type: ignore[no-untyped-def]
         claimed = await queue.claim(agent, (await queue.conversation(conversation.conversation_id)).ticket_id)

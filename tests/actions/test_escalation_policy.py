@@ -15,7 +15,7 @@ LIMIT = 1_000_000
     (Signals("order_status", anger_score=3.0), "anger"),
     (Signals("return_or_exchange", segment="vip"), "vip_order_problem"),
     (Signals("cancel_order", order_total=LIMIT + 1), "high_value_order"),
-    (Signals("payment_problem"), "payment_issue"),
+    (Signals("payment_problem", problems=frozenset({"double_charge"})), "payment_issue"),
     (Signals("complaint", problems=frozenset({"damaged"})), "damaged_item"),
     (Signals("complaint", problems=frozenset({"missing"})), "missing_item"),
     (Signals("refund_status", raised_before=True), "repeat_issue"),
@@ -27,7 +27,7 @@ def test_each_rule_fires_alone(signals: Signals, code: str) -> None:
 
 
 def test_fraud_is_the_most_urgent() -> None:
-    decision = decide(Signals("payment_problem", problems=frozenset({"fraud"})), LIMIT)
+    decision = decide(Signals("payment_problem", problems=frozenset({"fraud", "double_charge"})), LIMIT)
     assert decision.reasons == ("fraud_suspected", "payment_issue")
     assert decision.priority == RULES["fraud_suspected"].priority + 2
 
@@ -39,6 +39,8 @@ def test_fraud_is_the_most_urgent() -> None:
     Signals("order_status", order_total=LIMIT * 5),
     Signals("faq", raised_before=True),
     Signals("order_status", anger_score=1.0),
+    Signals("payment_problem"),  # a declined payment or a question about paying: answered, not escalated
+    Signals("payment_problem", problems=frozenset({"damaged"})),  # "my card doesn't work"
 ])
 def test_no_escalation_without_a_rule(signals: Signals) -> None:
     assert not decide(signals, LIMIT).escalate
@@ -50,9 +52,9 @@ def test_a_delayed_order_is_an_order_problem_for_a_vip() -> None:
 
 
 def test_priority_is_capped() -> None:
-    everything = Signals("payment_problem", human_requested=True, misses_in_a_row=5, anger_score=9,
+    everything = Signals("complaint", human_requested=True, misses_in_a_row=5, anger_score=9,
                          segment="vip", order_total=LIMIT * 2, raised_before=True,
-                         problems=frozenset({"fraud", "damaged", "missing"}))
+                         problems=frozenset({"fraud", "double_charge", "damaged", "missing"}))
     decision = decide(everything, LIMIT)
     assert len(decision.reasons) == len(RULES)
     assert decision.priority == 100
