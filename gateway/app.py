@@ -28,6 +28,7 @@ from gateway.api import (
     web,
     ws,
 )
+from gateway.api.error_responses import documented
 from gateway.errors import ApiError, ComponentUnavailable, TooLarge
 from gateway.insights.kinds import REJECTED
 from gateway.services import open_services
@@ -57,19 +58,21 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
             app.state.services = services
             yield
 
+    # Every error a route can answer is documented with its body (see _error), per router.
     app = FastAPI(title="ShopAssist gateway", version="1", lifespan=lifespan,
-                  description="Shopper, agent and operations API of the ShopAssist support assistant.")
+                  description="Shopper, agent and operations API of the ShopAssist support assistant.",
+                  responses=documented(400, 413, 422, 503))
     app.include_router(health.router)
-    app.include_router(shopper.router)
-    app.include_router(agent.router)
-    app.include_router(agent_kb.router)
+    app.include_router(shopper.router, responses=documented(401, 404, 409, 429))
+    app.include_router(agent.router, responses=documented(401, 403, 404, 409))
+    app.include_router(agent_kb.router, responses=documented(401, 403))
     app.include_router(ws.router)
-    app.include_router(events.router)
-    app.include_router(consent.router)
-    app.include_router(privacy.router)
-    app.include_router(insights.router)
-    app.include_router(editor_deploy.router)
-    app.include_router(editor_content.router)
+    app.include_router(events.router, responses=documented(401, 404, 429))
+    app.include_router(consent.router, responses=documented(401, 404))
+    app.include_router(privacy.router, responses=documented(401, 403, 404))
+    app.include_router(insights.router, responses=documented(401, 403))
+    app.include_router(editor_deploy.router, responses=documented(401, 403, 404, 409))
+    app.include_router(editor_content.router, responses=documented(401, 403, 404, 409))
     _install_error_handlers(app)
 
     @app.middleware("http")

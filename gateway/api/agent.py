@@ -12,7 +12,14 @@ from typing import Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
-from gateway.api.models import AgentMessage, ClaimRequest, HandbackRequest, ResolveRequest, TransferRequest
+from gateway.api.models import (
+    STREAM_ID,
+    AgentMessage,
+    ClaimRequest,
+    HandbackRequest,
+    ResolveRequest,
+    TransferRequest,
+)
 from gateway.auth import bearer_token, refuse_other_kinds
 from gateway.errors import Forbidden, Invalid, Unauthorized
 from gateway.services import Services
@@ -87,7 +94,7 @@ async def send_message(ticket_id: str, body: AgentMessage, request: Request,
 
 @router.get("/tickets/{ticket_id}/messages", summary="The conversation's transcript")
 async def read_messages(ticket_id: str, request: Request,
-                        after: str | None = Query(None, pattern=r"^\d{1,20}-\d{1,20}$")) -> dict[str, Any]:
+                        after: str | None = Query(None, pattern=STREAM_ID)) -> dict[str, Any]:
     services, agent = await _agent(request)
     ticket = await services.queue.get(ticket_id)
     if ticket.agent_id != agent.id:

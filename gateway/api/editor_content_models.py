@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from gateway.api.models import Strict
 from kb_index import CATEGORIES, Article
@@ -23,7 +23,15 @@ def _one_line(value: str) -> str:
     return value
 
 
+def _text_only(value: object) -> object:
+    """A day is sent as YYYY-MM-DD text, as documented; lax parsing would also read 0 as 1970-01-01."""
+    if not isinstance(value, str | dt.date):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
 Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]
+Day = Annotated[dt.date, BeforeValidator(_text_only)]
 Tag = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_one_line)]
 ARTICLE_ID = r"^[a-z0-9][a-z0-9-]{2,79}$"
 
@@ -62,7 +70,7 @@ class ArticleBody(Strict):
     questions: list[Line] = Field(min_length=2, max_length=50)
     answer: str = Field(min_length=1, max_length=5000)
     tags: list[Tag] = Field(default_factory=list, max_length=30)
-    updated: dt.date | None = None
+    updated: Day | None = None
 
     def to_article(self) -> Article:
         return Article(id=self.id, lang=self.lang, category=self.category, title=self.title,

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from gateway.api.models import Strict
 from gateway.auth import require_staff
@@ -28,7 +28,7 @@ VERSION_OR_HASH = r"^(v[0-9]{1,9}|[0-9a-f]{16}|latest)$"
 
 class JobRequest(Strict):
     kind: Literal["train", "test", "deploy"]
-    force: bool = False
+    force: StrictBool = False  # as documented: a boolean, not 0/1 or "yes"
     reason: str | None = Field(None, max_length=500)
     summary: str | None = Field(None, max_length=500)
 

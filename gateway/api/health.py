@@ -28,7 +28,8 @@ async def _check(probe: Callable[[], Awaitable[Any]]) -> dict[str, Any]:
     return result
 
 
-@router.get("/healthz", summary="Health of each component")
+@router.get("/healthz", summary="Health of each component",
+            responses={503: {"description": "A component is down: the same report, with its `ok` false"}})
 async def healthz(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
 

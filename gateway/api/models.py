@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+# A message id (a Redis Stream id): two unsigned 64-bit numbers. 19 digits always fit; 20 may not,
+# and Redis refuses such an id with an error (a 500 before this bound).
+STREAM_ID = r"^\d{1,19}-\d{1,19}$"
 PageType = Literal["home", "product", "category", "cart", "checkout", "search", "order", "other"]
 
 
@@ -23,8 +26,8 @@ class ConsentChoice(Strict):
     their current value, and a consent never given counts as refused."""
 
     notice_version: str = Field(pattern=r"^[A-Za-z0-9._-]{1,32}$")
-    personalisation: bool | None = None
-    proactive: bool | None = None
+    personalisation: StrictBool | None = None  # true or false: no 0/1 or "yes" read as a consent
+    proactive: StrictBool | None = None
 
     def choices(self) -> dict[str, bool]:
         return {name: value for name in ("personalisation", "proactive")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from gateway import identity
-from gateway.api.models import CreateConversation, ShopperMessage
+from gateway.api.models import STREAM_ID, CreateConversation, ShopperMessage
 from gateway.auth import bearer_token
 from gateway.conversations import Conversation
 from gateway.errors import Invalid, Unauthorized
@@ -18,8 +18,6 @@ from gateway.services import Services
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["shopper"])
-
-_STREAM_ID = r"^\d{1,20}-\d{1,20}$"
 
 
 async def _conversation(request: Request, conversation_id: str) -> Conversation:
@@ -38,6 +36,8 @@ async def create_conversation(body: CreateConversation, request: Request) -> JSO
             raise Unauthorized("customer_id needs a valid user_hash (HMAC-SHA256 of it with the shop secret)")
     elif body.user_hash is not None:
         raise Invalid("user_hash given without customer_id")
+    if body.consent is not None:  # refused before anything is stored
+        services.consent.check_notice(body.consent.notice_version)
     conversation, token = await services.conversations.create(
         locale=body.locale, customer_id=body.customer_id,
         page=body.page.model_dump() if body.page else None,
@@ -61,7 +61,7 @@ async def post_message(conversation_id: str, body: ShopperMessage, request: Requ
 @router.get("/conversations/{conversation_id}/messages", summary="Read the transcript")
 async def get_messages(
     conversation_id: str, request: Request,
-    after: str | None = Query(None, pattern=_STREAM_ID, description="Only messages after this id"),
+    after: str | None = Query(None, pattern=STREAM_ID, description="Only messages after this id"),
 ) -> dict:
     services: Services = request.app.state.services
     conversation = await _conversation(request, conversation_id)

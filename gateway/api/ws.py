@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from redis.exceptions import RedisError
 
 from contracts.keys import RedisKeys
+from gateway.api.models import STREAM_ID
 from gateway.errors import ApiError, ComponentUnavailable, Conflict, Invalid, NotFound, TooLarge, Unauthorized
 from gateway.ratelimit import client_address
 from gateway.services import Services
@@ -153,7 +155,7 @@ async def _authenticate(services: Services, hello: dict[str, Any]) -> Peer:
     if hello["type"] != "auth":
         raise Unauthorized("the first frame must be {'type': 'auth', ...}")
     after = hello.get("after")
-    if after is not None and not (isinstance(after, str) and after.replace("-", "").isdigit()):
+    if after is not None and not (isinstance(after, str) and re.fullmatch(STREAM_ID, after)):
         raise Invalid("'after' must be a message id")
     if hello.get("role") == "shopper":
         conversation = await services.conversations.authorize(_text(hello, "conversation_id"), _text(hello, "token"))

@@ -57,6 +57,13 @@ class ConsentStore:
             subjects.append((self._keys.customer_consent(conversation.customer_id), False))
         return subjects
 
+    def check_notice(self, notice_version: str) -> None:
+        """Consent counts only under the current notice; a caller that stores something else first
+        (a new conversation) checks this before it does."""
+        if notice_version != self.policy.notice_version:
+            raise Invalid(f"notice_version {notice_version!r} is not the current privacy notice "
+                          f"({self.policy.notice_version!r}); show the current notice and ask again")
+
     async def record_for_conversation(self, conversation: Conversation, choices: dict[str, bool],
                                       notice_version: str, now: float) -> dict[str, bool]:
         return await self._record(self._subjects(conversation), choices, notice_version, now)
@@ -91,9 +98,7 @@ class ConsentStore:
     async def _record(self, subjects: list[tuple[str, bool]], choices: dict[str, bool], notice_version: str,
                       now: float) -> dict[str, bool]:
         """Append one change to each subject's log; purposes not named keep their current value."""
-        if notice_version != self.policy.notice_version:
-            raise Invalid(f"notice_version {notice_version!r} is not the current privacy notice "
-                          f"({self.policy.notice_version!r}); show the current notice and ask again")
+        self.check_notice(notice_version)
         merged = {**await self._given([key for key, _ in subjects]), **validate_choices(choices)}
         entry = json.dumps({"ts": now, "notice_version": notice_version, "choices": merged})
         async with self._redis.pipeline(transaction=False) as pipe:
