@@ -18,9 +18,8 @@ from actions.base import ShopAction
 from actions.turn import Turn
 
 DECLINED = re.compile(
-    r"declin|fail|didn'?t go through|doesn'?t go through|won'?t go through|not going through|rejected|"
-    r"doesn'?t work|isn'?t working|not working|error|거절|실패|안 돼|안돼|안 되|안되|오류|에러|승인이 안|결제가 막",
-    re.I)
+    r"\b(declin\w*|fail\w*|(didn'?t|doesn'?t|won'?t|not) go(ing)? through|rejected|doesn'?t work|isn'?t working|"
+    r"not working|errors?)\b|거절|실패|안 돼|안돼|안 되|안되|오류|에러|승인이 안|결제가 막", re.I)
 
 
 class ActionPaymentProblem(ShopAction):

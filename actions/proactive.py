@@ -40,6 +40,7 @@ def _checkout_exit(turn: Turn) -> None:
 # rather than shown raw (a code means nothing to a shopper).
 DECLINE_REASONS = {
     "payment_declined": (": your card was declined", ": 카드가 거절되었어요"),
+    "card_declined": (": your card was declined", ": 카드가 거절되었어요"),
     "insufficient_funds": (": the card's balance or limit was not enough", ": 카드 잔액 또는 한도가 부족해요"),
     "expired_card": (": the card has expired", ": 카드 유효기간이 지났어요"),
     "incorrect_cvc": (": the security code did not match", ": 카드 보안코드(CVC)가 맞지 않아요"),

@@ -50,6 +50,10 @@ class RedisKeys:
         """Pub/sub channel for typing indicators (not stored)."""
         return f"{self.prefix}:{{conv:{conversation_id}}}:typing"
 
+    def queued_noted(self, conversation_id: str) -> str:
+        """Set while a queued shopper's last "added to your request" is recent (gateway/turns.py)."""
+        return f"{self.prefix}:{{conv:{conversation_id}}}:noted"
+
     def conversation_feedback(self, conversation_id: str) -> str:
         """Hash written by the action server: csat, csat_at, nps, nps_at (actions/feedback.py)."""
         return f"{self.prefix}:{{conv:{conversation_id}}}:feedback"

@@ -1,4 +1,5 @@
-"""What the shopper is told when the handoff queue moves their conversation, in their language."""
+"""What the shopper is told when the handoff queue moves their conversation, or while they wait
+in it, in their language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ _TEXTS = {
     "position": {
         "en": "You're number {position} in the queue. Estimated wait: about {minutes} min.",
         "ko": "대기 순번 {position}번입니다. 예상 대기 시간은 약 {minutes}분입니다.",
+    },
+    "noted": {
+        "en": "Added to your request: the agent will see it as soon as they join.",
+        "ko": "요청 내용에 추가했어요. 상담원이 연결되면 바로 확인할 거예요.",
     },
     "claimed": {
         "en": "{agent} from our support team has joined the chat.",

@@ -21,7 +21,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from contracts.keys import RedisKeys
-from gateway import intent_payloads, language
+from gateway import intent_payloads, language, system_messages
 from gateway.conversations import Conversation, ConversationStore
 from gateway.errors import Conflict, Invalid, NotFound, TooLarge
 from gateway.rasa_client import RasaClient, bot_message
@@ -36,6 +36,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_END = re.compile(r"\r\n?")
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _DEDUP_TTL_S = 24 * 3600
+NOTED_EVERY_S = 60  # a queued shopper's messages are acknowledged at most this often: heard, not spammed
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,14 @@ class ShopperTurns:
         owner = await self._queue.owner(conversation.id)
         if owner != "bot":
             # queued or with an agent: the agent side reads the transcript; Rasa never sees it
-            await self._store.append(conversation.id, [shopper_message])
+            messages = [shopper_message]
+            if owner == "queued" and await self._redis.set(self._keys.queued_noted(conversation.id), 1, nx=True,
+                                                           ex=NOTED_EVERY_S):
+                messages.append({"sender": "system", "text": system_messages.text("noted", conversation.language),
+                                 "ts": time.time(), "extra": {"event": "noted"}})
+            stored = await self._store.append(conversation.id, messages)
             log.info("turn to agent side", extra={"conversation_id": conversation.id, "mode": owner})
-            return {"messages": [], "mode": owner}
+            return {"messages": [m.to_api() for m in stored[1:]], "mode": owner}
         language_now = language.detect(text) or conversation.language
         if language_now != conversation.rasa_language:
             await self._rasa.set_slot(conversation.id, "language", language_now)

@@ -72,7 +72,11 @@ def test_full_agent_cycle_with_one_owner_at_a_time(gateway, redis_url, key_prefi
     assert f"number {position['position']}" in position["text"]
 
     queued = gateway.post(url, headers=shopper, json={"text": "is anyone there?"}).json()
-    assert queued == {"messages": [], "mode": "queued"}  # stored for the agent, never sent to Rasa
+    # stored for the agent, never sent to Rasa, and acknowledged (at most once a minute)
+    assert queued["mode"] == "queued" and [m.get("event") for m in queued["messages"]] == ["noted"]
+    assert "agent will see it" in queued["messages"][0]["text"] and queued["messages"][0]["sender"] == "system"
+    again = gateway.post(url, headers=shopper, json={"text": "hello?"}).json()
+    assert again == {"messages": [], "mode": "queued"}
 
     listed = gateway.get("/api/v1/agent/queue", headers=mina).json()["tickets"]
     mine = next(t for t in listed if t["id"] == ticket_id)
