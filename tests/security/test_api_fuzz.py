@@ -50,7 +50,7 @@ from tests.security.redis_state import changes
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
-EXAMPLES = int(os.environ.get("SHOPASSIST_TEST_FUZZ_EXAMPLES", "20"))  # per operation and credential
+EXAMPLES = int(os.environ.get("SHOPASSIST_TEST_FUZZ_EXAMPLES", "12"))  # per operation and credential
 TURN_EXAMPLES = max(1, EXAMPLES * 3 // 10)  # POST .../messages: each accepted case is a turn through Rasa
 NOTICE_VERSION = "1"  # the default SHOPASSIST_PRIVACY_NOTICE_VERSION
 SEED = int(os.environ.get("SHOPASSIST_TEST_FUZZ_SEED", "20"))

@@ -69,16 +69,19 @@ def test_the_widget_shows_every_attack_string_as_text_to_the_bot(site, browser, 
     shopper.screenshot(path=SCREENSHOTS / "widget-attack-corpus.png")
 
 
-def test_the_console_and_the_widget_show_attack_strings_between_shopper_and_agent(site, browser, agent):
+def test_the_console_and_the_widget_show_attack_strings_between_shopper_and_agent(site, browser, agent, redis_url,
+                                                                                   key_prefix):
     shopper = new_page(browser, f"{site}/demo/")
     shopper.get_by_role("button", name="Chat with us").click()
     send_and_wait(shopper, "I want to talk to a person")
     expect(shopper.locator(".sa-status")).to_contain_text("in the queue")
+    conversation_id = conversation_of(shopper)["conversation_id"]
+    ticket_id = in_queue(redis_url, key_prefix, lambda q, _: q.conversation(conversation_id)).ticket_id
 
     console = new_page(browser, f"{site}/agent/")
     console.get_by_label("Agent token").fill(agent)
     console.get_by_role("button", name="Sign in").click()
-    console.locator("button.claim").first.click()
+    console.locator(f'tr[data-ticket="{ticket_id}"] button.claim').click()  # others' tickets may wait too
     expect(console.locator("#log li.shopper .text").first).to_contain_text("I want to talk to a person")
     expect(shopper.locator(".sa-title")).to_have_text("Corpus Agent")
 
