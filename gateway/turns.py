@@ -129,8 +129,10 @@ class ShopperTurns:
         cart = await self._cart_of(conversation.id)
         if cart is not None:
             metadata["cart"] = cart
-        recent = await self._store.recent(conversation.id, intent_payloads.OFFER_LOOKBACK_MESSAGES)
-        rasa_text = intent_payloads.for_rasa(text, intent_payloads.offered(recent, received))
+        rasa_text = text
+        if text.startswith(intent_payloads.INTENT_PREFIX):  # only such a text needs the buttons offered
+            recent = await self._store.recent(conversation.id, intent_payloads.OFFER_LOOKBACK_MESSAGES)
+            rasa_text = intent_payloads.for_rasa(text, intent_payloads.offered(recent, received))
         sent = time.time()
         replies, signals = split_replies(await self._rasa.send(conversation.id, rasa_text, metadata))
         rasa_ms = (time.time() - sent) * 1000

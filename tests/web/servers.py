@@ -68,6 +68,18 @@ def gateway_process(env: dict[str, str], log: Path, startup_s: float = 120) -> I
             process.wait()
 
 
+@contextmanager
+def agent_serving_everything(redis_url: str, prefix: str, name: str) -> Iterator[tuple[str, str]]:
+    """An agent for every skill and both languages, so a request for a person is queued; removed after.
+    Agents are shared by the whole test session: `name` must be the caller's own."""
+    skills = ["general", "orders", "payments", "returns", "shipping", "account"]
+    registered, token = in_queue(redis_url, prefix, lambda q, _: q.agents.add(name, skills, ["en", "ko"], 5))
+    try:
+        yield registered.id, token
+    finally:
+        in_queue(redis_url, prefix, lambda q, _: q.agents.remove(registered.id))
+
+
 def in_queue(redis_url: str, prefix: str, call):  # type: ignore[no-untyped-def]
     """Run `call(queue, redis)` on its own loop in a worker thread: sync Playwright owns this thread's loop."""
     async def run() -> Any:

@@ -14,7 +14,7 @@ from redis import Redis as SyncRedis
 from contracts.keys import RedisKeys
 from tests.security.attack_strings import ALL, UNICODE_TRICKS, XSS
 from tests.web.pages import SCREENSHOTS, ask, conversation_of, new_page
-from tests.web.servers import in_queue
+from tests.web.servers import agent_serving_everything, in_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
@@ -45,11 +45,8 @@ def assert_nothing_ran(page: Page, log_selector: str) -> None:
 
 @pytest.fixture
 def agent(redis_url: str, key_prefix: str) -> Iterator[str]:
-    skills = ["general", "orders", "payments", "returns", "shipping", "account"]
-    registered, token = in_queue(redis_url, key_prefix,
-                                 lambda q, _: q.agents.add("Corpus Agent", skills, ["en", "ko"], 5))
-    yield token
-    in_queue(redis_url, key_prefix, lambda q, _: q.agents.remove(registered.id))
+    with agent_serving_everything(redis_url, key_prefix, "Corpus Agent") as (_, token):
+        yield token
 
 
 def test_the_widget_shows_every_attack_string_as_text_to_the_bot(site, browser, redis_url, key_prefix):

@@ -13,7 +13,7 @@ from redis import Redis as SyncRedis
 
 from contracts.keys import RedisKeys
 from tests.web.pages import SCREENSHOTS, ask, conversation_of, new_page
-from tests.web.servers import in_queue
+from tests.web.servers import agent_serving_everything, in_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
@@ -22,12 +22,8 @@ XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bol
 
 @pytest.fixture
 def agent(redis_url: str, key_prefix: str) -> Iterator[tuple[str, str]]:
-    """An agent serving every skill, so a request for a person is queued; removed afterwards.
-    Agents are shared by the whole test session: the name is this module's own."""
-    skills = ["general", "orders", "payments", "returns", "shipping", "account"]
-    registered, token = in_queue(redis_url, key_prefix, lambda q, _: q.agents.add("Yuna Web", skills, ["en", "ko"], 5))
-    yield registered.id, token
-    in_queue(redis_url, key_prefix, lambda q, _: q.agents.remove(registered.id))
+    with agent_serving_everything(redis_url, key_prefix, "Yuna Web") as agent:
+        yield agent
 
 
 def test_faq_answers_in_english_and_korean_and_the_conversation_survives_a_reload(site, browser):

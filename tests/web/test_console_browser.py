@@ -12,18 +12,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web.pages import SCREENSHOTS, ask, conversation_of, new_page
-from tests.web.servers import in_queue
+from tests.web.servers import agent_serving_everything, in_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 
 
 @pytest.fixture
 def agent(redis_url: str, key_prefix: str) -> Iterator[str]:
-    skills = ["general", "orders", "payments", "returns", "shipping", "account"]
-    registered, token = in_queue(redis_url, key_prefix,
-                                 lambda q, _: q.agents.add("Console Agent", skills, ["en", "ko"], 5))
-    yield token
-    in_queue(redis_url, key_prefix, lambda q, _: q.agents.remove(registered.id))
+    with agent_serving_everything(redis_url, key_prefix, "Console Agent") as (_, token):
+        yield token
 
 
 def test_the_console_shows_what_the_shopper_saw_without_payloads_markdown_or_json(site, browser, agent,
