@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from gateway.settings import REPO_ROOT
 from tests.conftest import add_staff
@@ -23,6 +23,9 @@ SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 30_000  # a turn on 2 shared cores with Rasa and the encoder can take a while
+# expect() waits 5 s by default, whatever the page's timeout: a proactive prompt (event batch, rule,
+# a new conversation, Rasa, the transcript) takes longer than that on a busy machine
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @contextmanager
