@@ -17,6 +17,7 @@ class ActionChangeAddress(ShopAction):
         if order is None:
             return
         if order.status in CANCELLABLE_STATES:
+            turn.self_served = True
             turn.say("Order {id} hasn't shipped yet, so you can still change the address: My account → "
                      "Orders → "
                      "{id} → Change address. It's currently going to: {address}.",

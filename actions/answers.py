@@ -17,6 +17,7 @@ from actions.base import ShopAction
 from actions.turn import Turn
 
 ALTERNATIVES = 2
+ASK_PERSON = ("Would you like to talk to a person?", "상담원과 이야기해 보시겠어요?")
 _ORDINALS = (("first", "첫"), ("second", "두"), ("third", "세"), ("last", "마지막"))
 
 
@@ -46,11 +47,8 @@ async def answer_question(turn: Turn, text: str, category: str | None = None) ->
         turn.missed = True
         turn.record_miss("kb_none", intent=turn.intent, confidence=round(turn.confidence, 4),
                          kb_candidates=[_candidate(h.id, h.title, h.score) for h in result.ranked[:3]])
-        turn.set("pending", "offer_human")
-        turn.say("Sorry, I couldn't find an answer to that in our help articles. Would you like to talk to a "
-                 "person?",
-                 "죄송해요, 도움말에서 답을 찾지 못했어요. 상담원과 이야기해 보시겠어요?",
-                 buttons=buttons.yes_no(turn))
+        turn.offer_human(("Sorry, I couldn't find an answer to that in our help articles.",
+                          "죄송해요, 도움말에서 답을 찾지 못했어요."), ASK_PERSON, buttons.yes_no(turn))
 
 
 def _candidate(article_id: str, title: str, score: float | None) -> dict[str, object]:
@@ -146,9 +144,8 @@ pending.follow_up("kb_helpful", _helped, _not_helped)
 
 async def _choice_no(turn: Turn, _: str) -> None:
     turn.missed = True
-    turn.set("pending", "offer_human")
-    turn.say("Sorry I couldn't find the right answer. Would you like to talk to a person?",
-             "원하시는 답을 찾지 못해 죄송해요. 상담원과 이야기해 보시겠어요?", buttons=buttons.yes_no(turn))
+    turn.offer_human(("Sorry I couldn't find the right answer.", "원하시는 답을 찾지 못해 죄송해요."), ASK_PERSON,
+                     buttons.yes_no(turn))
 
 
 async def _choice_yes(turn: Turn, _: str) -> None:

@@ -19,8 +19,7 @@ class ActionComplaint(ShopAction):
             turn.say("I'm really sorry — that's not how your order should arrive.",
                      "정말 죄송해요. 그렇게 도착하면 안 되는 건데요.")
             return
-        turn.set("pending", "offer_human")
-        turn.say("I'm sorry to hear that, and thank you for telling us. Would you like me to pass this to a "
-                 "colleague who can look into it?",
-                 "불편을 드려 죄송하고, 말씀해 주셔서 감사해요. 상담원에게 전달해서 확인해 드릴까요?",
-                 buttons=buttons.yes_no(turn))
+        turn.offer_human(("I'm sorry to hear that, and thank you for telling us.",
+                          "불편을 드려 죄송하고, 말씀해 주셔서 감사해요."),
+                         ("Would you like me to pass this to a colleague who can look into it?",
+                          "상담원에게 전달해서 확인해 드릴까요?"), buttons.yes_no(turn))

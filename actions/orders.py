@@ -61,6 +61,13 @@ async def find_order(turn: Turn, intent: str, states: tuple[str, ...] = ()) -> O
             turn.say("I don't see any orders on your account yet.", "회원님 계정에 주문 내역이 없어요.")
             return None
         turn.set("pending", f"order_number:{intent}")
+        turn.missed = False
+        if not candidates:  # e.g. an address change when every recent order has shipped
+            turn.say("None of your recent orders can still be changed that way: they have shipped, arrived or "
+                     "been cancelled. If it's another order, please type its number (like ORD-100123).",
+                     "최근 주문 중에는 그렇게 변경할 수 있는 주문이 없어요. 이미 발송·배송되었거나 취소된 주문이에요. "
+                     "다른 주문이라면 주문번호(예: ORD-100123)를 입력해 주세요.")
+            return None
         turn.say("Which order is it about? Please type the order number (like ORD-100123) or pick a recent "
                  "one.",
                  "어떤 주문인가요? 주문번호(예: ORD-100123)를 입력하시거나 최근 주문을 선택해 주세요.",

@@ -40,13 +40,14 @@ class ActionPaymentProblem(ShopAction):
                      "추가 결제로 불편을 드려 죄송해요. 두 번째 결제는 대개 임시 카드 승인으로 영업일 기준 3~5일 안에 "
                      "자동 취소되며, 결제 담당팀이 확인해서 중복으로 결제된 금액은 환불해 드려요.")
         elif DECLINED.search(turn.text):
-            turn.set("pending", "offer_human:payment_problem")  # a yes goes to the payments team
-            turn.say("A declined or failed payment is not charged: if your bank shows an amount, it is a hold that "
-                     "is released within a few days. Please check the card number, expiry date and limit, or try "
-                     "another card, KakaoPay or a bank transfer. Would you like a colleague to help?",
-                     "거절되거나 실패한 결제는 청구되지 않아요. 은행 앱에 금액이 보이면 며칠 안에 해제되는 임시 "
-                     "승인이에요. 카드 번호, 유효기간, 한도를 확인하시거나 다른 카드, 카카오페이, 계좌이체로 다시 "
-                     "시도해 보세요. 상담원 연결을 원하시나요?",
-                     buttons=buttons.yes_no(turn))
+            turn.offer_human(
+                ("A declined or failed payment is not charged: if your bank shows an amount, it is a hold that is "
+                 "released within a few days. Please check the card number, expiry date and limit, or try another "
+                 "card, KakaoPay or a bank transfer.",
+                 "거절되거나 실패한 결제는 청구되지 않아요. 은행 앱에 금액이 보이면 며칠 안에 해제되는 "
+                 "임시 승인이에요. 카드 번호, 유효기간, 한도를 확인하시거나 다른 카드, 카카오페이, 계좌이체로 "
+                 "다시 시도해 보세요."),
+                ("Would you like a colleague to help?", "상담원 연결을 원하시나요?"),
+                buttons.yes_no(turn), about="payment_problem")  # a yes goes to the payments team
         else:
             await answer_question(turn, turn.text, "payments")

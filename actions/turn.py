@@ -54,9 +54,12 @@ class Turn:
     order_problem: bool = False
     problems: set[str] = field(default_factory=set)
     human_requested: bool = False
+    self_served: bool = False  # the shopper was shown how to do it themselves (e.g. change an address)
     missed: bool | None = None
     skill: str = "general"
     customer_cache: list[Customer | None] = field(default_factory=list)
+    # the message of this turn that asked "would you like a person?" and what it says without the question
+    human_offer: tuple[int, str] | None = None
     # facts for the gateway's observers (actions/signals.py), sent with the replies
     signals: list[dict[str, Any]] = field(default_factory=list)
 
@@ -90,6 +93,29 @@ class Turn:
 
     def set(self, name: str, value: Any) -> None:
         self.slots[name] = value
+
+    def offer_human(self, statement: tuple[str, str], question: tuple[str, str], yes_no: list[dict[str, str]],
+                    about: str | None = None, **values: Any) -> None:
+        """Say `statement`, then ask whether the shopper wants a person (`yes_no`: buttons.yes_no); a Yes
+        goes to the team of `about` (an intent). The escalation policy may hand over in this same turn
+        anyway: then `withdraw_human_offer` takes the question back, so one turn never both asks and
+        connects."""
+        self.set("pending", f"offer_human:{about}" if about else "offer_human")
+        self.say(f"{statement[0]} {question[0]}".strip(), f"{statement[1]} {question[1]}".strip(),
+                 buttons=yes_no, **values)
+        self.human_offer = (len(self.messages) - 1, self.t(*statement, **values))
+
+    def withdraw_human_offer(self) -> None:
+        if self.human_offer is None:
+            return
+        index, statement = self.human_offer
+        if statement:
+            self.messages[index] = {"text": statement}
+        else:
+            del self.messages[index]
+        self.human_offer = None
+        if str(self.slots.get("pending") or "").startswith("offer_human"):
+            self.set("pending", None)
 
     def t(self, en: str, ko: str, **values: Any) -> str:
         return (ko if self.language == "ko" else en).format(**values)

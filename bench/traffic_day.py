@@ -90,8 +90,15 @@ class Day:
 
     def play(self, shoppers: int) -> Counts:
         for _ in range(shoppers):
+            self.consoles_open()
             self.shopper()
         return self.counts
+
+    def consoles_open(self) -> None:
+        """The agents' consoles stay open all day: their presence heartbeat, as the console sends it."""
+        for token in self.agents.values():
+            self._ok(self.client.put("/api/v1/agent/presence", headers={"Authorization": f"Bearer {token}"},
+                                     json={"status": "online"}))
 
     # ---- one shopper --------------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 Every gateway instance follows the queue's event stream; one of them (whichever claims
 the event first in Redis) writes the system message, so shoppers never see duplicates
-however many instances run.  The same loop announces queue positions when they change,
-and a sweeper requeues tickets whose agent stopped heartbeating.
+however many instances run.  The same loop announces queue positions and waits when they change
+(and every two minutes regardless), and a sweeper requeues tickets whose agent stopped heartbeating.
 """
 
 from __future__ import annotations
@@ -29,11 +29,18 @@ _SWEEP_EVERY_S = 1.0
 # after a resolve it asks for a CSAT rating, after a handback it carries on with the agent's facts.
 BOT_RESUMES = {"resolved": "EXTERNAL_handoff_resolved", "handed_back": "EXTERNAL_handoff_returned"}
 _CLAIM_EVENT_TTL_S = 24 * 3600
-# Compare-and-set: write the announced position only if it changed; 1 when it did.
+UPDATE_EVERY_S = 120  # a waiting shopper hears from us at least this often, news or not
+_REMIND_EVERY_S = 15.0
+_ANNOUNCED = ("announced_position", "announced_at")
+# Compare-and-set, so one instance speaks: 1 when the place or wait changed, 2 when the last word is
+# ARGV[3] seconds old, else 0 (and nothing written).
 _ANNOUNCE = """
-if redis.call('hget', KEYS[1], 'announced_position') == ARGV[1] then return 0 end
-redis.call('hset', KEYS[1], 'announced_position', ARGV[1])
-return 1
+local last = redis.call('hmget', KEYS[1], 'announced_position', 'announced_at')
+local kind = 0
+if last[1] ~= ARGV[1] then kind = 1
+elseif tonumber(ARGV[2]) - tonumber(last[2] or 0) >= tonumber(ARGV[3]) then kind = 2 end
+if kind > 0 then redis.call('hset', KEYS[1], 'announced_position', ARGV[1], 'announced_at', ARGV[2]) end
+return kind
 """
 
 
@@ -48,7 +55,8 @@ class HandoffRelay:
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._follow()), asyncio.create_task(self._sweep())]
+        self._tasks = [asyncio.create_task(self._follow()), asyncio.create_task(self._sweep()),
+                       asyncio.create_task(self._remind())]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -74,10 +82,18 @@ class HandoffRelay:
                 log.warning("handoff sweeper: %s; retrying", type(exc).__name__)
             await asyncio.sleep(_SWEEP_EVERY_S)
 
+    async def _remind(self) -> None:
+        while True:
+            await asyncio.sleep(_REMIND_EVERY_S)
+            try:
+                await self.announce_positions()
+            except (HandoffError, RedisError) as exc:
+                log.warning("queue updates: %s; retrying", type(exc).__name__)
+
     async def _on_event(self, event: Event) -> None:
         if event.type not in ("enqueued", "requeued", "released", "transferred", "unreserved"):
             # no longer waiting: the next time it waits, its place is news again
-            await self._redis.hdel(self._keys.conversation(event.conversation_id), "announced_position")
+            await self._redis.hdel(self._keys.conversation(event.conversation_id), *_ANNOUNCED)
         if await self._redis.set(self._keys.relayed_event(event.id), 1, nx=True, ex=_CLAIM_EVENT_TTL_S):
             await self._tell_shopper(event)
         await self.announce_positions()
@@ -114,14 +130,19 @@ class HandoffRelay:
             await self._store.append(event.conversation_id, messages)
 
     async def announce_positions(self) -> None:
-        """Tell each waiting shopper their place and ETA, once per change of place."""
+        """Tell each waiting shopper their place and wait when either changes, and at least every
+        UPDATE_EVERY_S; while nobody who can help is online, say so and how to leave a message."""
+        now = time.time()
         for conversation_id, position in (await self._queue.positions()).items():
-            changed = await self._redis.eval(_ANNOUNCE, 1, self._keys.conversation(conversation_id),
-                                             str(position.position))
-            if not changed:
+            kind = await self._redis.eval(_ANNOUNCE, 1, self._keys.conversation(conversation_id),
+                                          f"{position.position}|{position.minutes}", repr(now), UPDATE_EVERY_S)
+            if not kind:
                 continue
             language = await self._store.language(conversation_id) or "en"
+            text = system_messages.position_text(language, position) if kind == 1 or position.minutes else \
+                system_messages.text("unstaffed_still", language, position=position.position) or ""
             await self._store.append(conversation_id, [{
-                "sender": "system", "text": system_messages.position_text(language, *position), "ts": time.time(),
-                "extra": {"event": "position", "position": position.position, "eta_s": round(position.eta_s)},
+                "sender": "system", "text": text, "ts": now,
+                "extra": {"event": "position", "position": position.position,
+                          "eta_s": None if position.eta_s is None else round(position.eta_s)},
             }])

@@ -3,12 +3,26 @@ in it, in their language."""
 
 from __future__ import annotations
 
-import math
+from handoff import Position
 
 _TEXTS = {
     "position": {
         "en": "You're number {position} in the queue. Estimated wait: about {minutes} min.",
         "ko": "대기 순번 {position}번입니다. 예상 대기 시간은 약 {minutes}분입니다.",
+    },
+    "unstaffed": {
+        "en": "You're number {position} in the queue, but nobody from our team who can help with this is online "
+              "right now. Your request stays in the queue and they'll see this whole conversation when they're in. "
+              "If you'd rather not wait, leave your email address or phone number here and we'll get back to you.",
+        "ko": "대기 순번 {position}번이지만, 지금은 이 문의를 도와드릴 상담원이 접속해 있지 않아요. 요청은 대기열에 "
+              "그대로 남아 있고, 상담원이 접속하면 지금까지의 대화를 모두 보게 돼요. 기다리기 어려우시면 이메일 "
+              "주소나 전화번호를 남겨 주세요. 확인 후 연락드릴게요.",
+    },
+    "unstaffed_still": {
+        "en": "You're still number {position} in the queue; nobody who can help is online yet. "
+              "Your request and any details you add here are kept for them.",
+        "ko": "여전히 대기 순번 {position}번이에요. 아직 도와드릴 상담원이 접속하지 않았어요. "
+              "남겨 주신 요청과 내용은 그대로 전달돼요.",
     },
     "noted": {
         "en": "Added to your request: the agent will see it as soon as they join.",
@@ -52,5 +66,8 @@ def text(kind: str, language: str, **values: object) -> str | None:
     return templates.get(language, templates["en"]).format(**values)
 
 
-def position_text(language: str, position: int, eta_s: float) -> str:
-    return text("position", language, position=position, minutes=max(1, math.ceil(eta_s / 60))) or ""
+def position_text(language: str, position: Position) -> str:
+    """The place and wait, or, while nobody who can help is online, that and how to leave a message."""
+    if position.minutes is None:
+        return text("unstaffed", language, position=position.position) or ""
+    return text("position", language, position=position.position, minutes=position.minutes) or ""

@@ -15,7 +15,7 @@ _HOMES = {
     "HandbackCooldown": "errors", "HandoffError": "errors", "HandoffUnavailable": "errors",
     "InvalidRequest": "errors", "LeaseLost": "errors", "NotAllowed": "errors", "TicketNotFound": "errors",
     "Keys": "keys", "Agent": "models", "ClaimedTicket": "models", "Conversation": "models", "Event": "models",
-    "Owner": "models", "Position": "models", "SweepResult": "models", "Ticket": "models",
+    "Owner": "models", "Position": "models", "Presence": "presence", "SweepResult": "models", "Ticket": "models",
     "DEFAULT_LANGS": "queue", "DEFAULT_SKILLS": "queue", "HandoffQueue": "queue",
 }
 __all__ = sorted(_HOMES)
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     )
     from handoff.keys import Keys
     from handoff.models import Agent, ClaimedTicket, Conversation, Event, Owner, Position, SweepResult, Ticket
+    from handoff.presence import Presence
     from handoff.queue import DEFAULT_LANGS, DEFAULT_SKILLS, HandoffQueue
 
 

@@ -87,6 +87,11 @@ class Keys:
         return self._key("agent_tokens")
 
     @cached_property
+    def presence(self) -> str:
+        """hash: agent id -> {status: online|away, seen: ms} from the agent's console."""
+        return self._key("presence")
+
+    @cached_property
     def load(self) -> str:
         """hash: agent id -> number of tickets it holds now."""
         return self._key("load")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -124,10 +125,16 @@ class Conversation:
 
 
 class Position(NamedTuple):
-    """1-based place among the tickets the same agents would take, and a rough ETA in seconds."""
+    """1-based place among the tickets the same agents would take, and the ETA in seconds
+    (None while nobody who serves the queue is online)."""
 
     position: int
-    eta_s: float
+    eta_s: float | None
+
+    @property
+    def minutes(self) -> int | None:
+        """The wait as a shopper reads it: whole minutes, rounded up, at least one."""
+        return None if self.eta_s is None else max(1, math.ceil(self.eta_s / 60))
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ from .agents import AgentRegistry
 from .boundary import redis_boundary
 from .clock import Clock, from_ms, to_ms
 from .errors import AgentNotFound, HandbackCooldown, InvalidRequest, LeaseLost, TicketNotFound
-from .eta import handle_times, median_handle_s, parse_member, positions
+from .eta import Busy, handle_times, median_handle_s, parse_member, positions
 from .keys import Keys
 from .models import Agent, ClaimedTicket, Conversation, Event, Owner, Position, SweepResult, Ticket
+from .presence import Presence
 from .scripts import Scripts
 
 DEFAULT_SKILLS = ("orders", "payments", "returns", "shipping", "account", "general")
@@ -55,6 +56,7 @@ class HandoffQueue:
         handle_samples: int = 50,
         handle_log_size: int = 1000,
         default_handle_s: float = 300.0,
+        presence_ttl_s: float = 150.0,
         retention_s: float = 7 * 24 * 3600,
         stream_maxlen: int = 100_000,
         scan_batch: int = 200,
@@ -82,6 +84,7 @@ class HandoffQueue:
         self._redis = redis
         self._scripts = Scripts(redis, batch=batch_calls)
         self.agents = AgentRegistry(redis, self.keys, self._scripts, clock, self.skills, self.langs)
+        self.presence = Presence(redis, self.keys, clock, ttl_s=presence_ttl_s)
 
     async def connect(self) -> None:
         with redis_boundary():
@@ -435,12 +438,18 @@ class HandoffQueue:
             async with self._redis.pipeline(transaction=False) as pipe:
                 pipe.zrange(self.keys.waiting, 0, -1)
                 pipe.lrange(self.keys.handle_log, 0, -1)
-                members, log = await pipe.execute()
+                pipe.zrange(self.keys.deadlines, 0, -1)
+                members, log, leased = await pipe.execute()
         if not members:
             return {}
         agents = await self.agents.list()
+        online = await self.presence.online()
+        now_ms = self._now_ms()
+        busy = [Busy(r["agent_id"], r["skill"], r["lang"], from_ms(now_ms - int(r["claimed_at"])))
+                for r in await self._records([_text(i) for i in leased])
+                if r is not None and r["state"] == "claimed" and r.get("agent_id")]
         times = handle_times(map(_text, log), self.handle_samples)
-        return positions([_text(m) for m in members], agents, times, self.default_handle_s)
+        return positions([_text(m) for m in members], agents, online, busy, times, self.default_handle_s)
 
     def _ticket(self, record: dict[str, Any]) -> Ticket:
         return Ticket.from_record(record, self.clock(), self.aging_s)

@@ -204,6 +204,14 @@ def gateway_settings(stack: RasaStack, **overrides: object) -> Settings:
     return load_settings(**values)
 
 
+@pytest.fixture(autouse=True)
+def _agents_sign_out_after_each_test() -> Iterator[None]:
+    from tests import presence
+
+    yield
+    presence.sign_out_this_tests_agents()
+
+
 @pytest.fixture(scope="session")
 def gateway(rasa_stack: RasaStack, redis_url: str) -> Iterator[httpx.Client]:
     """The gateway app, in-process with its lifespan, wired to the session's Rasa stack."""

@@ -48,6 +48,7 @@ async def after_turn(turn: Turn, misses: int) -> None:
         anger_score=lexicon.score(turn.text).score, segment=segment,
         order_total=turn.order.total if turn.order else None, order_problem=turn.order_problem,
         problems=frozenset(turn.problems), raised_before=raised_before,
+        awaiting_reply=bool(turn.slots.get("pending")), self_served=turn.self_served,
     )
     decision = decide(signals, runtime.settings().escalate_order_value)
     if decision.escalate and "repeated_misunderstanding" in decision.reasons:
@@ -55,6 +56,7 @@ async def after_turn(turn: Turn, misses: int) -> None:
         turn.record_miss("misunderstood", intent=turn.intent, confidence=round(turn.confidence, 4))
     if decision.escalate:
         turn.set("misses", 0.0)
+        turn.withdraw_human_offer()  # handing over now: "would you like a person?" is moot
         await escalate(turn, decision)
 
 
@@ -86,7 +88,7 @@ async def escalate(turn: Turn, decision: Decision) -> None:
                  "무엇이 남았는지 알려 주시고 몇 분 뒤에 다시 요청해 주세요.")
         return
     position = await queue.position(turn.conversation_id)
-    place, minutes = (position.position, max(1, round(position.eta_s / 60))) if position else (1, 1)
+    place, minutes = (position.position, position.minutes or 1) if position else (1, 1)
     turn.set("pending", None)
     turn.say("I'm connecting you with a colleague who can help with this. You're number {place} in the queue "
              "(about {minutes} min). They'll see our conversation, so you won't need to repeat yourself.",
@@ -98,9 +100,10 @@ async def escalate(turn: Turn, decision: Decision) -> None:
 
 
 async def agents_for(skill: str, language: str) -> bool:
-    """Whether any registered agent serves this skill and language (the queue has no presence yet)."""
-    agents = await runtime.handoff_queue().agents.list()
-    return any(agent.serves(skill, language) for agent in agents)
+    """Whether an agent who serves this skill and language is online at the console now."""
+    queue = runtime.handoff_queue()
+    online = await queue.presence.online()
+    return any(agent.id in online and agent.serves(skill, language) for agent in await queue.agents.list())
 
 
 def offer_message(turn: Turn, decision: Decision, skill: str) -> None:

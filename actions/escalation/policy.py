@@ -52,6 +52,8 @@ class Signals:
     order_problem: bool = False
     problems: frozenset[str] = field(default_factory=frozenset)
     raised_before: bool = False
+    awaiting_reply: bool = False  # this turn ends with a question: which order? would you like a person?
+    self_served: bool = False  # the answer lets the shopper do it themselves
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,10 @@ class Decision:
 
 def decide(signals: Signals, order_value_limit: int, anger_threshold: float = 2.0) -> Decision:
     problem = signals.order_problem or signals.intent in ORDER_PROBLEM_INTENTS or bool(signals.problems)
+    # who the shopper is (VIP, a big order, a second time) waits for the answer to the bot's question
+    # (which order? would you like a person? — a Yes hands over) and needs no person for what the
+    # shopper can do themselves; what happened to them (fraud, damage, anger) hands over at once
+    soft = problem and not (signals.awaiting_reply or signals.self_served)
     fired = [
         ("fraud_suspected", "fraud" in signals.problems),
         ("payment_issue", "double_charge" in signals.problems),
@@ -73,9 +79,9 @@ def decide(signals: Signals, order_value_limit: int, anger_threshold: float = 2.
         # "my card doesn't work" names no damaged item
         ("damaged_item", "damaged" in signals.problems and signals.intent != "payment_problem"),
         ("missing_item", "missing" in signals.problems),
-        ("vip_order_problem", problem and signals.segment == "vip"),
-        ("high_value_order", problem and (signals.order_total or 0) > order_value_limit),
-        ("repeat_issue", problem and signals.raised_before),
+        ("vip_order_problem", soft and signals.segment == "vip"),
+        ("high_value_order", soft and (signals.order_total or 0) > order_value_limit),
+        ("repeat_issue", soft and signals.raised_before),
         ("human_requested", signals.human_requested),
         ("repeated_misunderstanding", signals.misses_in_a_row >= MISSES_BEFORE_HANDOFF),
     ]

@@ -17,6 +17,7 @@ from gateway.api.models import (
     AgentMessage,
     ClaimRequest,
     HandbackRequest,
+    PresenceReport,
     ResolveRequest,
     TransferRequest,
 )
@@ -55,6 +56,16 @@ def _ticket_summary(ticket: Ticket) -> dict[str, Any]:
 async def queue(request: Request) -> dict[str, Any]:
     services, agent = await _agent(request)
     return {"tickets": [_ticket_summary(t) for t in await services.queue.list_for_agent(agent.id)]}
+
+
+@router.put("/presence", summary="Online, away or offline: the console's heartbeat (every 20 s while open)")
+async def presence(body: PresenceReport, request: Request) -> dict[str, Any]:
+    services, agent = await _agent(request)
+    await services.queue.presence.report(agent.id, body.status)
+    statuses = await services.queue.presence.statuses()
+    return {"status": statuses.get(agent.id, "offline"),
+            "team_online": sum(1 for status in statuses.values() if status == "online"),
+            "ttl_s": services.queue.presence.ttl_s}
 
 
 @router.post("/claim", summary="Claim the next fitting ticket (or a named one)",

@@ -48,6 +48,11 @@ class ShopperMessage(Strict):
     client_msg_id: str | None = None
 
 
+class PresenceReport(Strict):
+    status: Literal["online", "away", "offline"] = Field(
+        description="online: taking chats; away: at the console but not taking them; offline: signed out")
+
+
 class ClaimRequest(Strict):
     ticket_id: str | None = Field(None, max_length=64)
 

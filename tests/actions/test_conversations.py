@@ -8,7 +8,7 @@ orders by what they need (a delivered order inside the return window, a VIP, ...
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from redis import Redis
@@ -18,6 +18,7 @@ from actions.feedback import sampled_for_nps
 from actions.shop import Order
 from actions.shop.segments import segment_for
 from contracts.keys import RedisKeys
+from tests import presence
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis]
@@ -51,10 +52,11 @@ def secret(rasa_stack) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def agent(redis_url: str, key_prefix: str) -> str:
-    """An agent for every skill but "general", so general escalations take the leave-a-message path."""
+def agent(redis_url: str, key_prefix: str) -> Iterator[str]:
+    """An agent online for every skill but "general", so general escalations take the leave-a-message path."""
     registered, _ = run(redis_url, key_prefix, lambda q: q.agents.add("Mina", LIVE_SKILLS, ["en", "ko"], 100))
-    return registered.id
+    with presence.online(redis_url, key_prefix, registered.id):
+        yield registered.id
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +122,8 @@ def test_two_misses_in_a_row_escalate(kb_ready, gateway, agent, redis_url, key_p
     assert "Talk to a person" in [b["title"] for b in conversation.buttons()]
     reply = conversation.send("no")  # miss 2 -> escalation (general skill: nobody online -> leave a message)
     assert "email address or phone number" in reply
+    assert "Would you like to talk to a person" not in reply  # never both asked and handed over
+    assert [b["title"] for b in conversation.buttons()] == []
     reply = conversation.send("you can reach me at sam@shop.test")
     assert "sam@shop.test" in reply
     ticket, context = ticket_of(redis_url, key_prefix, conversation.conversation_id)
@@ -357,6 +361,22 @@ def test_request_human_outside_coverage_leaves_a_message(gateway, agent, redis_u
     assert "01012345678" in reply and in_language(reply, language)
     context = escalated(redis_url, key_prefix, conversation, "human_requested")
     assert context["contact"] == {"phone": "01012345678"}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_with_the_team_away_or_signed_out_a_request_for_a_person_leaves_a_message(  # type: ignore[no-untyped-def]
+        gateway, agent, redis_url, key_prefix, language) -> None:
+    """Registered agents who serve the request but are away (or whose console is closed) are no team:
+    the shopper is offered to leave a message in the same turn, not queued to wait for nobody."""
+    away, _ = run(redis_url, key_prefix, lambda q: q.agents.add(f"Away Ara {language}", ["general"], [language], 3))
+    try:
+        presence.report(redis_url, key_prefix, (away.id,), "away")
+        conversation = chat(gateway, language)
+        reply = conversation.send("I want to talk to a human" if language == "en" else "상담원 연결해 주세요")
+        assert ("email address or phone number" in reply) if language == "en" else ("전화번호" in reply)
+        assert run(redis_url, key_prefix, lambda q: q.owner(conversation.conversation_id)) == "bot"
+    finally:
+        run(redis_url, key_prefix, lambda q: q.agents.remove(away.id))
 
 
 # ---- feedback after an agent resolves --------------------------------------------------------------

@@ -62,3 +62,18 @@ def test_priority_is_capped() -> None:
 
 def test_every_rule_has_a_distinct_code_and_a_valid_priority() -> None:
     assert all(0 < rule.priority <= 100 and len(code) <= 64 for code, rule in RULES.items())
+
+
+def test_who_the_shopper_is_waits_for_the_answer_to_the_bots_question() -> None:
+    """A VIP's declined payment is answered with "would you like a colleague?" (a Yes hands over), and
+    a VIP's address change first asks which order. What happened to the shopper still hands over at once
+    (an offer of a person is then withdrawn)."""
+    offered = Signals("payment_problem", segment="vip", order_total=LIMIT * 2, raised_before=True,
+                      awaiting_reply=True)
+    assert not decide(offered, LIMIT).escalate
+    assert not decide(Signals("change_address", segment="vip", awaiting_reply=True), LIMIT).escalate
+    assert not decide(Signals("change_address", segment="vip", self_served=True), LIMIT).escalate
+    damaged = Signals("complaint", segment="vip", problems=frozenset({"damaged"}), awaiting_reply=True)
+    assert decide(damaged, LIMIT).reasons == ("damaged_item",)
+    assert decide(Signals("faq", misses_in_a_row=2, awaiting_reply=True), LIMIT).reasons == (
+        "repeated_misunderstanding",)

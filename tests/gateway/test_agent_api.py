@@ -7,6 +7,7 @@ same); everything after that goes through HTTP as an agent console and a widget 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import pytest
@@ -16,6 +17,7 @@ from redis.asyncio import Redis
 from gateway.app import create_app
 from gateway.cli import main as cli
 from handoff import HandoffQueue
+from tests import presence
 from tests.conftest import add_staff, gateway_settings
 from tests.waiting import wait_until
 
@@ -24,11 +26,14 @@ pytestmark = [pytest.mark.rasa, pytest.mark.redis]
 
 def add_agent(monkeypatch, capsys, redis_url: str, prefix: str, name: str, skills: str = "general,orders",
               langs: str = "en,ko", capacity: int = 2) -> dict[str, str]:
-    """Create an agent through the CLI; `name` must be unique within the test run's prefix."""
+    """Create an agent through the CLI, online as its console would report it until the test ends;
+    `name` must be unique within the test run's prefix."""
     monkeypatch.setenv("SHOPASSIST_REDIS_URL", redis_url)
     monkeypatch.setenv("SHOPASSIST_KEY_PREFIX", prefix)
     assert cli(["agents", "add", name, "--skills", skills, "--langs", langs, "--capacity", str(capacity)]) == 0
-    token = capsys.readouterr().out.strip().splitlines()[-1]
+    out = capsys.readouterr().out
+    token = out.strip().splitlines()[-1]
+    presence.online_for_this_test(redis_url, prefix, re.search(r"\bag_[0-9a-f]{12}\b", out).group())
     return {"Authorization": f"Bearer {token}"}
 
 

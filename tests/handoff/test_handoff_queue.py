@@ -11,6 +11,7 @@ from handoff import (
     AgentNotFound,
     HandbackCooldown,
     HandoffQueue,
+    InvalidRequest,
     LeaseLost,
     ManualClock,
     NotAllowed,
@@ -284,14 +285,40 @@ async def test_position_and_eta_per_route(queue: HandoffQueue, clock: ManualCloc
     for conv in ("c1", "c2", "c3"):
         await enqueue(queue, conv)
     await enqueue(queue, "k1", lang="ko")
-    assert await queue.position("c3") == Position(3, 3 * 300 / 2)  # default handling time, 2 slots
-    assert (await queue.position("k1")).position == 1
+    assert await queue.position("c1") == Position(1, None)  # registered but not online: no promise
+    await queue.presence.report(agent.id, "online")
+    # two idle slots take c1 and c2 now; c3 waits for the first to end (default handling time, 300 s)
+    assert [await queue.position(c) for c in ("c1", "c2", "c3")] == [Position(1, 0), Position(2, 0),
+                                                                      Position(3, 300)]
+    assert await queue.position("k1") == Position(1, None)  # nobody online serves Korean
     claimed = await queue.claim(agent.id)
     assert await queue.position(claimed.conversation_id) is None
     clock.advance(20)
     await queue.resolve(claimed.id, agent.id, claimed.lease_token, "answered")
-    everything = await queue.positions()  # median handling time is now 20 s, shared by 2 slots
-    assert everything["c2"] == Position(1, 10.0) and everything["c3"] == Position(2, 20.0)
+    second = await queue.claim(agent.id)
+    clock.advance(5)
+    everything = await queue.positions()  # median handling time is now 20 s; one slot free, one 5 s into a chat
+    assert everything["c3"] == Position(1, 0.0)
+    await enqueue(queue, "c4")
+    assert (await queue.positions())["c4"] == Position(2, 15.0)  # the chat under way ends in 20 - 5 s
+    await queue.presence.report(agent.id, "away")
+    assert (await queue.positions())["c4"].eta_s is None
+    assert second is not None
+
+
+async def test_presence_lapses_without_a_heartbeat(queue: HandoffQueue, clock: ManualClock) -> None:
+    agent, _ = await queue.agents.add("bea", ["orders"], ["en"])
+    assert await queue.presence.statuses() == {}
+    await queue.presence.report(agent.id, "online")
+    assert await queue.presence.online() == {agent.id}
+    clock.advance(queue.presence.ttl_s + 1)  # a closed tab stops reporting
+    assert await queue.presence.statuses() == {}
+    await queue.presence.report(agent.id, "away")
+    assert await queue.presence.statuses() == {agent.id: "away"} and await queue.presence.online() == set()
+    await queue.presence.report(agent.id, "offline")
+    assert await queue.presence.statuses() == {}
+    with pytest.raises(InvalidRequest):
+        await queue.presence.report(agent.id, "busy")
 
 
 async def test_check_lease(queue: HandoffQueue) -> None:

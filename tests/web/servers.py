@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from gateway.ops import redis_server
 from gateway.settings import REPO_ROOT
 from handoff import HandoffQueue
+from tests import presence
 
 if TYPE_CHECKING:
     from tests.conftest import RasaStack
@@ -70,12 +71,13 @@ def gateway_process(env: dict[str, str], log: Path, startup_s: float = 120) -> I
 
 @contextmanager
 def agent_serving_everything(redis_url: str, prefix: str, name: str) -> Iterator[tuple[str, str]]:
-    """An agent for every skill and both languages, so a request for a person is queued; removed after.
+    """An agent for every skill and both languages, online, so a request for a person is queued; removed after.
     Agents are shared by the whole test session: `name` must be the caller's own."""
     skills = ["general", "orders", "payments", "returns", "shipping", "account"]
     registered, token = in_queue(redis_url, prefix, lambda q, _: q.agents.add(name, skills, ["en", "ko"], 5))
     try:
-        yield registered.id, token
+        with presence.online(redis_url, prefix, registered.id):
+            yield registered.id, token
     finally:
         in_queue(redis_url, prefix, lambda q, _: q.agents.remove(registered.id))
 
