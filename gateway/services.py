@@ -79,7 +79,7 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
                            ttl_s=settings.conversation_ttl_days * 86400)
     turns = ShopperTurns(redis, keys, store, rasa, limiter, queue, TurnLimits(
         max_chars=settings.max_message_chars, turn_timeout_s=settings.turn_timeout_s,
-        messages_per_minute=settings.messages_per_minute), cart_of=proactive.visitors.cart_of,
+        messages_per_minute=settings.messages_per_minute), browsing_of=proactive.visitors.browsing_of,
         consent_of=consent.for_conversation)
     kb = KnowledgeBase(settings.kb_index_dir, settings.embedding_model or None)
     try:

@@ -64,7 +64,7 @@ def clean_text(text: str, max_chars: int) -> str:
 class ShopperTurns:
     def __init__(self, redis: Redis, keys: RedisKeys, store: ConversationStore, rasa: RasaClient,
                  limiter: RateLimiter, queue: HandoffQueue, limits: TurnLimits,
-                 cart_of: Callable[[str], Awaitable[dict[str, float] | None]],
+                 browsing_of: Callable[[str], Awaitable[dict[str, Any]]],
                  consent_of: Callable[[Conversation], Awaitable[dict[str, bool]]]) -> None:
         self._redis = redis
         self._keys = keys
@@ -72,7 +72,7 @@ class ShopperTurns:
         self._rasa = rasa
         self._limiter = limiter
         self._queue = queue
-        self._cart_of = cart_of  # the widget's cart events, so an escalation's context has the cart
+        self._browsing_of = browsing_of  # the widget's cart and page events, for an escalation's context
         self._consent_of = consent_of  # what the actions may use (profile, order history): docs/privacy.md
         self._limits = limits
         self.observers: list[TurnObserver] = []  # told about every turn the bot answered, with its signals
@@ -126,9 +126,7 @@ class ShopperTurns:
         metadata: dict[str, Any] = {"locale": conversation.locale, "language": language_now,
                                     "customer_id": conversation.customer_id, "page": conversation.page}
         metadata["consent"] = await self._consent_of(conversation)
-        cart = await self._cart_of(conversation.id)
-        if cart is not None:
-            metadata["cart"] = cart
+        metadata.update(await self._browsing_of(conversation.id))
         rasa_text = text
         if text.startswith(intent_payloads.INTENT_PREFIX):  # only such a text needs the buttons offered
             recent = await self._store.recent(conversation.id, intent_payloads.OFFER_LOOKBACK_MESSAGES)

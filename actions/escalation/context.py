@@ -76,6 +76,7 @@ async def build(turn: Turn, decision: Decision, extra: dict[str, Any] | None = N
         "segment": profile["segment"] if profile else "unknown",
         "page": turn.metadata.get("page") or None,
         "cart": turn.metadata.get("cart") or None,
+        "page_trail": list(turn.metadata.get("trail") or []),
         "recent_orders": orders,
         "order": turn.order.summary() if turn.order else None,
         "transcript": transcript(turn),

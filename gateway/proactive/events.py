@@ -7,6 +7,7 @@ an error for the whole batch: one bad event from a widget must not lose the othe
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from gateway.proactive.engine import Event
 from gateway.proactive.rules import BROWSER_EVENTS, PAGE_TYPES, SHOP_EVENTS
@@ -14,6 +15,10 @@ from gateway.proactive.rules import BROWSER_EVENTS, PAGE_TYPES, SHOP_EVENTS
 FUTURE_SKEW_S = 60.0
 _MAX_DATA_FIELDS = 20
 _MAX_STRING = 256
+MAX_CART_LINES = 20
+_MAX_LINE_NAME = 80
+_MAX_QTY = 999
+_MAX_URL = 500
 
 
 class Dropped(Exception):
@@ -62,6 +67,34 @@ def _event(raw: Any, now: float, max_age_s: float, types: frozenset[str]) -> Eve
             clean[str(key)[:64]] = value[:_MAX_STRING]
         elif isinstance(value, bool | int | float) or value is None:
             clean[str(key)[:64]] = value
+        elif kind == "cart_update" and key == "items" and isinstance(value, list):
+            clean["items"] = cart_lines(value)  # the agent sees what is in the cart
         elif isinstance(value, list):
-            clean[str(key)[:64]] = len(value)  # e.g. cart items: only their count is kept
+            clean[str(key)[:64]] = len(value)  # any other list: only its length is kept
+    url = page.get("url") if isinstance(page, dict) else None
+    if isinstance(url, str) and url:
+        clean["path"] = page_path(url)
     return Event(type=kind, ts=float(ts), page_type=page_type, data=clean)
+
+
+def cart_lines(raw: list[Any]) -> list[dict[str, Any]]:
+    """The shop's cart lines as name, quantity and unit price; malformed lines are left out."""
+    lines = []
+    for line in raw[:MAX_CART_LINES]:
+        if not isinstance(line, dict):
+            continue
+        name, qty, price = line.get("name"), line.get("qty"), line.get("price")
+        if not isinstance(name, str) or not name.strip() or not name.isprintable():
+            continue
+        if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= _MAX_QTY:
+            continue
+        if isinstance(price, bool) or not isinstance(price, int | float) or not 0 <= price < 1e12:
+            continue
+        lines.append({"name": name.strip()[:_MAX_LINE_NAME], "qty": qty, "price": price})
+    return lines
+
+
+def page_path(url: str) -> str:
+    """The path of a page URL, without query or fragment (they may carry tokens or e-mail addresses)."""
+    path = urlsplit(url[:_MAX_URL]).path or "/"
+    return "".join(c for c in path if c.isprintable())[:200]

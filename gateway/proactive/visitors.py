@@ -1,10 +1,11 @@
 """Visitors: a random bearer token (stored hashed, like conversation tokens) and a state
-record in Redis with a TTL — first seen, sessions, locale, customer, cart, page, activity.
+record in Redis with a TTL — first seen, sessions, locale, customer, cart, pages seen, activity.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 from typing import Any
@@ -16,6 +17,7 @@ from gateway.auth import VISITOR_TOKEN_PREFIX
 from gateway.errors import Unauthorized
 from gateway.proactive import engine
 
+TRAIL_PAGES = 10  # the last pages seen, in the agent's context
 _FLOATS = ("first_seen", "last_activity", "page_since", "cart_value", "cart_changed")
 
 
@@ -72,15 +74,21 @@ class VisitorStore:
             pipe.hset(self._keys.visitor(visitor_id), mapping=mapping)
             await pipe.execute()
 
-    async def cart_of(self, conversation_id: str) -> dict[str, float] | None:
-        """The cart last reported for the conversation's visitor, for the bot's context; None if unknown."""
+    async def browsing_of(self, conversation_id: str) -> dict[str, Any]:
+        """What the conversation's visitor has in the cart and which pages they saw, for the bot's
+        context and the agent's; empty when the widget reported nothing."""
         visitor_id = await self._redis.get(self._keys.conversation_visitor(conversation_id))
         if visitor_id is None:
-            return None
-        raw = await self._redis.hmget(self._keys.visitor(visitor_id.decode()), ["cart_value", "cart_changed"])
-        if raw[0] is None:
-            return None
-        return {"value": float(raw[0]), "updated": float(raw[1] or 0)}
+            return {}
+        value, changed, lines, trail = await self._redis.hmget(
+            self._keys.visitor(visitor_id.decode()), ["cart_value", "cart_changed", "cart_lines", "trail"])
+        browsing: dict[str, Any] = {}
+        if value is not None:
+            browsing["cart"] = {"value": float(value), "updated": float(changed or 0),
+                                "lines": json.loads(lines) if lines else []}
+        if trail:
+            browsing["trail"] = json.loads(trail)
+        return browsing
 
     async def record(self, visitor_id: str) -> dict[str, str]:
         raw = await self._redis.hgetall(self._keys.visitor(visitor_id))
@@ -102,6 +110,14 @@ class VisitorStore:
             value = event.data.get("value")
             if isinstance(value, int | float) and not isinstance(value, bool):
                 changes.update(cart_value=repr(float(value)), cart_changed=repr(event.ts))
+            if isinstance(event.data.get("items"), list):
+                changes["cart_lines"] = json.dumps(event.data["items"], ensure_ascii=False)
+        if event.type == "page_view":
+            trail = json.loads(record.get("trail") or "[]")
+            page = {"type": event.page_type, "path": event.data.get("path", ""), "ts": event.ts}
+            if not trail or (trail[-1]["type"], trail[-1]["path"]) != (page["type"], page["path"]):  # not a reload
+                trail.append(page)
+                changes["trail"] = json.dumps(trail[-TRAIL_PAGES:], ensure_ascii=False)
         record.update({k: str(v) for k, v in changes.items()})
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self._keys.visitor(visitor_id), mapping=changes)

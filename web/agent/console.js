@@ -61,12 +61,24 @@
     start();
   });
   $("sign-out").addEventListener("click", function () {
-    sessionStorage.removeItem("shopassist:agent-token"); location.reload();
+    var done = function () { sessionStorage.removeItem("shopassist:agent-token"); location.reload(); };
+    api("PUT", "/presence", { status: "offline" }).then(done, done);
   });
+  // Presence: the queue promises shoppers a wait only while someone who can help is online.
+  var PRESENCE_EVERY_MS = 20000;
+  function reportPresence() {
+    api("PUT", "/presence", { status: $("presence").value }).then(function (d) {
+      $("team").textContent = d.team_online + " online";
+    }, function () { $("team").textContent = "status not sent — retrying"; });
+  }
+  $("presence").addEventListener("change", reportPresence);
   function start() {
     api("GET", "/queue").then(function (data) {
       sessionStorage.setItem("shopassist:agent-token", token);
       $("sign-in").hidden = true; $("desk").hidden = false; $("sign-out").hidden = false;
+      $("presence-label").hidden = false;
+      reportPresence();
+      setInterval(reportPresence, PRESENCE_EVERY_MS);
       if ("Notification" in window && Notification.permission === "default") Notification.requestPermission();
       showQueue(data.tickets);
       setInterval(refreshQueue, 2000);
@@ -141,6 +153,14 @@
     ticketAction("/resolve", { code: $("resolve-code").value, note: $("resolve-note").value || null }, "Resolved.");
   });
 
+  function money(value, currency) {
+    var amount = Number(value).toLocaleString();
+    return currency ? currency + " " + amount : amount;
+  }
+  function cartText(cart, currency) {
+    var lines = (cart.lines || []).map(function (l) { return l.qty + " × " + l.name + " — " + money(l.price * l.qty, currency); });
+    return lines.concat(["Total " + money(cart.value, currency)]).join("\n");
+  }
   function showContext(c) {
     var dl = el("dl");
     function row(label, value) {
@@ -155,7 +175,8 @@
     row("Recent orders", (c.recent_orders || []).map(function (o) { return [o.id, o.status, o.total].join(" · "); }).join("\n"));
     row("Order in question", c.order);
     row("Page", c.page && (c.page.type + " — " + c.page.url));
-    row("Cart", c.cart && (c.cart.items !== undefined ? c.cart.items + " item(s), total " + c.cart.value : c.cart));
+    row("Pages seen", (c.page_trail || []).map(function (p) { return p.type + (p.path ? " (" + p.path + ")" : ""); }).join(" → "));
+    row("Cart", c.cart && cartText(c.cart, c.currency));
     row("Intents", (c.nlu || []).map(function (n) { return n.intent + " (" + n.confidence + ")"; }).join(", "));
     row("Sentiment (anger per message)", (c.sentiment_trend || []).join(" → "));
     row("Articles already shown", c.kb_articles_shown);  // the bot's side of the chat is in the log, once

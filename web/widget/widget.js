@@ -14,7 +14,8 @@
   var T = {
     en: { title: "ShopAssist", open: "Chat with us", close: "Close chat", placeholder: "Type your message…",
           send: "Send", typingBot: "ShopAssist is typing…", typingAgent: "{n} is typing…",
-          queue: "You're number {p} in the queue · about {m} min", agent: "You're chatting with {n}",
+          queue: "You're number {p} in the queue · about {m} min",
+          queueUnstaffed: "You're number {p} in the queue · nobody online yet", agent: "You're chatting with {n}",
           rate: "How did we do?", star: "{n} of 5 stars",
           offline: "Reconnecting…", failed: "Not sent — retrying", unread: "{n} unread",
           notice: "Privacy notice", consentGo: "Start chatting",
@@ -24,7 +25,7 @@
           starters: ["Where is my order?", "How long does delivery take?", "How do I return an item?"] },
     ko: { title: "ShopAssist", open: "채팅 상담", close: "채팅 닫기", placeholder: "메시지를 입력하세요…",
           send: "보내기", typingBot: "ShopAssist가 입력 중…", typingAgent: "{n}님이 입력 중…",
-          queue: "대기 순번 {p}번 · 약 {m}분", agent: "{n}님과 상담 중", rate: "상담은 어떠셨나요?",
+          queue: "대기 순번 {p}번 · 약 {m}분", queueUnstaffed: "대기 순번 {p}번 · 접속한 상담원 없음", agent: "{n}님과 상담 중", rate: "상담은 어떠셨나요?",
           star: "별 5개 중 {n}개", offline: "다시 연결하는 중…",
           failed: "전송 안 됨 — 다시 시도 중", unread: "읽지 않은 메시지 {n}개",
           notice: "개인정보 처리방침", consentGo: "상담 시작하기",
@@ -165,7 +166,8 @@
   function system(m) {
     if (m.event === "position") {
       status.hidden = false;
-      status.textContent = fmt(T.queue, { p: m.position, m: Math.max(1, Math.ceil(m.eta_s / 60)) });
+      status.textContent = m.eta_s === null ? fmt(T.queueUnstaffed, { p: m.position })
+        : fmt(T.queue, { p: m.position, m: Math.max(1, Math.ceil(m.eta_s / 60)) });
     } else if (m.event === "claimed" && m.agent_name) showAgent(m.agent_name);
     else if (["resolved", "handed_back", "dead_lettered"].indexOf(m.event) >= 0) {
       status.hidden = true; title.textContent = T.title;  // the agent has left the chat
@@ -228,6 +230,7 @@
     creating = api("/conversations", { method: "POST", body: JSON.stringify(body) }).then(function (d) {
       state.conversation_id = d.conversation_id; state.token = d.token; save();
       creating = null; connect();
+      sendEvents(false, true);  // links this visitor to the chat: the agent sees its cart and pages seen
     }, function (e) { creating = null; throw e; });
     return creating;
   }
@@ -391,8 +394,8 @@
       return d && d.token;
     });
   }
-  function sendEvents(beacon) {
-    if (!events.length || eventsOff) return;
+  function sendEvents(beacon, evenIfNone) {
+    if ((!events.length && !evenIfNone) || eventsOff) return;
     var batch = events.splice(0, 50);
     visitorToken().then(function (token) {
       if (!token) return null;
