@@ -18,6 +18,7 @@ from gateway.api import (
     agent,
     agent_kb,
     consent,
+    demo,
     editor_content,
     editor_deploy,
     events,
@@ -69,6 +70,7 @@ def create_app(settings: Settings, redis_url: str) -> FastAPI:
     app.include_router(ws.router)
     app.include_router(events.router, responses=documented(401, 404, 429))
     app.include_router(consent.router, responses=documented(401, 404))
+    app.include_router(demo.router, responses=documented(404))
     app.include_router(privacy.router, responses=documented(401, 403, 404))
     app.include_router(insights.router, responses=documented(401, 403))
     app.include_router(editor_deploy.router, responses=documented(401, 403, 404, 409))

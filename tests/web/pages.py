@@ -84,6 +84,6 @@ def editor_token(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[
     return header["Authorization"].removeprefix("Bearer ")
 
 
-def conversation_of(page: Page) -> dict[str, str]:
-    raw = page.evaluate("() => localStorage.getItem('shopassist:guest')")
+def conversation_of(page: Page, customer_id: str = "guest") -> dict[str, str]:
+    raw = page.evaluate(f"() => localStorage.getItem('shopassist:{customer_id}')")
     return json.loads(raw)

@@ -1,7 +1,8 @@
-"""The agent console at 1280 × 800, in Debian's chromium, on a chat a Korean guest really had
-(issue #18): the clicked article choice reads as the button the shopper saw, the bot's Markdown
-is rendered, the context holds no JSON, the chat is shown once and in time order, the queue
-fits; and the high-priority banner goes once its ticket is claimed."""
+"""The agent console at 1280 × 800, in Debian's chromium, on a chat a signed-in Korean VIP really had
+after browsing the shop (issue #18): the context shows the cart, the pages seen and the segment; the
+clicked article choice reads as the button the shopper saw, the bot's Markdown is rendered, the
+context holds no JSON, the chat is shown once and in time order, the queue fits; and the
+high-priority banner goes once its ticket is claimed."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def agent(redis_url: str, key_prefix: str) -> Iterator[str]:
 def test_the_console_shows_what_the_shopper_saw_without_payloads_markdown_or_json(site, browser, agent,
                                                                                  redis_url, key_prefix):
     shopper = new_page(browser, f"{site}/demo/ko.html")
+    with shopper.expect_navigation():  # the demo shop's sign-in: 장서준, a VIP
+        shopper.locator(".shop-header select").select_option("C0009")
+    shopper.goto(f"{site}/demo/product.html")
+    with shopper.expect_response("**/api/v1/events"):  # the widget's next batch carries the cart
+        shopper.get_by_role("button", name="Add to cart").click()
+    shopper.goto(f"{site}/demo/ko.html")
     shopper.get_by_role("button", name="채팅 상담").click()
     ask(shopper, "배송은 얼마나 걸려요?")
     reply = shopper.locator(".sa-bot:not(.sa-greeting) .sa-reply").first
@@ -35,7 +42,7 @@ def test_the_console_shows_what_the_shopper_saw_without_payloads_markdown_or_jso
     expect(shopper.locator(".sa-shopper .sa-text", has_text=chosen)).to_be_visible()
     ask(shopper, "상담원 연결해 주세요")
     expect(shopper.locator(".sa-status")).to_contain_text("대기")
-    conversation = conversation_of(shopper)
+    conversation = conversation_of(shopper, "C0009")
     ticket_id = in_queue(redis_url, key_prefix, lambda q, _: q.conversation(conversation["conversation_id"])).ticket_id
 
     console = new_page(browser, f"{site}/agent/", viewport={"width": 1280, "height": 800})
@@ -63,7 +70,9 @@ def test_the_console_shows_what_the_shopper_saw_without_payloads_markdown_or_jso
     assert first_system > request  # the queue's place comes after the request that caused it
     context = console.locator("#context-body").inner_text()
     assert "{" not in context and "[" not in context and "**" not in context
-    assert "guest" in context
+    assert "장서준" in context and "vip" in context  # the customer and the segment
+    assert "1 × Merino wool scarf — 39,000" in context and "Total 39,000" in context  # the cart
+    assert "product (/demo/product.html) → home (/demo/ko.html)" in context  # the pages seen, in order
     console.screenshot(path=SCREENSHOTS / "console-1280.png")
 
 
