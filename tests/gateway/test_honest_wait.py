@@ -124,3 +124,42 @@ async def _remove(queue, redis, prefix: str) -> None:  # type: ignore[no-untyped
     keys += [key async for key in redis.scan_iter(match=f"{prefix}:*")]
     if keys:
         await redis.delete(*keys)
+
+
+async def _reminders(redis_url: str, prefix: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from redis.asyncio import Redis
+
+    from contracts.keys import RedisKeys
+    from gateway import relay
+    from gateway.conversations import ConversationStore
+    from handoff import HandoffQueue
+
+    redis = Redis.from_url(redis_url)
+    try:
+        keys = RedisKeys(prefix)
+        store, queue = ConversationStore(redis, keys, ttl_s=600), HandoffQueue(redis, prefix)
+        speaker = relay.HandoffRelay(queue, store, redis, keys, rasa=None)  # type: ignore[arg-type]
+        conversation, _ = await store.create(locale="en", customer_id=None, page=None)
+        agent, _ = await queue.agents.add("Remi", ["general"], ["en"], 1)
+        await queue.presence.report(agent.id, "online")
+        await queue.enqueue(conversation.id, priority=50, reasons=["human_requested"], skill="general", lang="en")
+        await speaker.announce_positions()  # the place is news
+        await speaker.announce_positions()  # nothing changed, nothing said
+        monkeypatch.setattr(relay, "UPDATE_EVERY_S", 0)  # as if two minutes had passed
+        await speaker.announce_positions()  # no news, but it has been a while: said again
+        await queue.presence.report(agent.id, "offline")
+        await speaker.announce_positions()  # the team left
+        texts = [m.text for m in await store.messages(conversation.id) if m.sender == "system"]
+        await _remove(queue, redis, prefix)
+        return texts
+    finally:
+        await redis.aclose()
+
+
+def test_a_waiting_shopper_hears_from_us_when_nothing_changes_and_when_the_team_leaves(
+        redis_url: str, key_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    texts = asyncio.run(_reminders(redis_url, f"{key_prefix}-remind-{uuid.uuid4().hex[:6]}", monkeypatch))
+    assert texts[:2] == ["You're number 1 in the queue. Estimated wait: about 1 min."] * 2, texts
+    assert len(texts) == 3 and "nobody from our team who can help with this is online" in texts[2], texts
