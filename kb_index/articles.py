@@ -16,7 +16,9 @@ from typing import Any
 
 import yaml
 
+from contracts.shop_facts import ShopFacts, UnknownFact
 from kb_index.errors import SourceError
+from kb_index.figures import contradictions
 
 LANGS = ("en", "ko")
 CATEGORIES = (
@@ -59,15 +61,19 @@ def source_files(source_dir: Path) -> list[Path]:
     return sorted(p for lang in LANGS for p in (source_dir / lang).glob("*.y*ml"))
 
 
-def load_articles(source_dir: Path) -> list[Article]:
-    """Load and validate all sources; raises SourceError on the first problem."""
+def load_articles(source_dir: Path, facts: ShopFacts | None = None) -> list[Article]:
+    """Load and validate all sources; raises SourceError on the first problem.
+
+    With `facts`, each title and answer is checked against them and its {{fact}} placeholders are
+    rendered: the text the index serves.  Without, the text comes as written, placeholders and all:
+    what an editor edits and writes back (rendered text would freeze the figures into the file)."""
     files = source_files(source_dir)
     if not files:
         raise SourceError(source_dir, None, None, "no FAQ files found (expected <lang>/<category>.yml)")
     articles: list[Article] = []
     seen: dict[str, Path] = {}
     for path in files:
-        for article in load_file(path):
+        for article in load_file(path, facts):
             if article.id in seen:
                 raise SourceError(path, article.id, "id", f"duplicate id (first defined in {seen[article.id]})")
             seen[article.id] = path
@@ -75,7 +81,7 @@ def load_articles(source_dir: Path) -> list[Article]:
     return articles
 
 
-def load_file(path: Path) -> list[Article]:
+def load_file(path: Path, facts: ShopFacts | None = None) -> list[Article]:
     """Parse one `<lang>/<category>.yml` file: a YAML list of article mappings."""
     lang, category = path.parent.name, path.stem
     if lang not in LANGS:
@@ -88,10 +94,10 @@ def load_file(path: Path) -> list[Article]:
         raise SourceError(path, None, None, f"not valid YAML: {exc}") from exc
     if not isinstance(data, list) or not data:
         raise SourceError(path, None, None, "must be a non-empty YAML list of articles")
-    return [_article(path, i, raw, lang, category) for i, raw in enumerate(data)]
+    return [_article(path, i, raw, lang, category, facts) for i, raw in enumerate(data)]
 
 
-def _article(path: Path, index: int, raw: Any, lang: str, category: str) -> Article:
+def _article(path: Path, index: int, raw: Any, lang: str, category: str, facts: ShopFacts | None) -> Article:
     label = f"#{index + 1}"
     if not isinstance(raw, dict):
         raise SourceError(path, label, None, "article must be a mapping")
@@ -113,6 +119,9 @@ def _article(path: Path, index: int, raw: Any, lang: str, category: str) -> Arti
     answer = _text(path, label, "answer", raw["answer"])
     questions = _texts(path, label, "questions", raw["questions"], minimum=2)
     tags = _texts(path, label, "tags", raw["tags"], minimum=0)
+    if facts is not None:
+        title = _with_facts(path, label, "title", title, lang, facts)
+        answer = _with_facts(path, label, "answer", answer, lang, facts)
     return Article(
         id=raw["id"], lang=lang, category=category, title=title, questions=questions,
         answer=answer, tags=tags, updated=_date(path, label, raw["updated"]),
@@ -123,6 +132,18 @@ def _text(path: Path, label: str, field: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SourceError(path, label, field, "must be a non-empty string")
     return value.strip()
+
+
+def _with_facts(path: Path, label: str, field: str, text: str, lang: str, facts: ShopFacts) -> str:
+    try:
+        rendered = facts.render(text, lang)
+    except UnknownFact as exc:
+        problem = f"unknown placeholder {{{{{exc.name}}}}}: {facts.source} has no such fact"
+        raise SourceError(path, label, field, problem) from None
+    found = next(contradictions(text, lang, facts), None)
+    if found is not None:
+        raise SourceError(path, label, field, found.problem)
+    return rendered
 
 
 def _texts(path: Path, label: str, field: str, value: Any, minimum: int) -> tuple[str, ...]:

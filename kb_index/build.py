@@ -8,6 +8,7 @@ import json
 import secrets
 from pathlib import Path
 
+from contracts.shop_facts import SHOP_FACTS_FILE, ShopFacts, ShopFactsError, load_shop_facts
 from kb_index import layout
 from kb_index.articles import LANGS, Article, by_language, load_articles
 from kb_index.calibrate import OOS_TARGET, PRECISION_TARGET, Evidence, calibrate
@@ -32,14 +33,16 @@ def build_index(
     dev_set: Path | None = None,
     tokenizer: Tokenizer | None = None,
     hnsw_threshold: int = HNSW_THRESHOLD,
+    facts: ShopFacts | None = None,
 ) -> Path:
     """Build a new version under `index_root/versions/` and make it current.
 
     `dev_set` defaults to `<source_dir>/eval/dev.jsonl` when present; without one the
     default thresholds are kept. Nothing under `index_root` changes if validation or
-    encoding fails."""
+    encoding fails.  `facts` (default: the repository's shop_facts.yml) fill the answers' {{fact}}
+    placeholders; an article whose hard-coded figure contradicts them is refused."""
     source_dir, index_root = Path(source_dir), Path(index_root)
-    articles = load_articles(source_dir)
+    articles = load_articles(source_dir, facts or read_facts(SHOP_FACTS_FILE))
     dev_path = dev_set or (source_dir / DEV_SET)
     queries = load_queries(dev_path) if dev_path.is_file() else []
     _check_expected_ids(dev_path, queries, articles)
@@ -79,6 +82,15 @@ def build_index(
         },
     }
     return layout.write_version(index_root, version, VersionIndex(version, manifest, langs).save)
+
+
+def read_facts(path: Path) -> ShopFacts:
+    """The shop facts, their problems reported as a SourceError like the FAQ's own."""
+    try:
+        return load_shop_facts(path)
+    except ShopFactsError as exc:
+        problems = "; ".join(f"{field}: {problem}" for field, problem in exc.problems)
+        raise SourceError(exc.source, None, None, problems) from None
 
 
 def _evidence(li: LangIndex, queries: list[Query], encoder: Encoder, tokenizer: Tokenizer) -> list[Evidence]:

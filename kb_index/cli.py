@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contracts.shop_facts import SHOP_FACTS_FILE
 from kb_index.articles import CATEGORIES, LANGS
 from kb_index.errors import KbError, KbNotReady, SourceError
 from kb_index.policy import ANSWER
@@ -25,6 +26,8 @@ def register(subparsers: Any, *, source_dir: Path, index_dir: Path, model: str |
     build = leaves.add_parser("build", help="validate the FAQ sources and publish a new index version")
     build.add_argument("--source", type=Path, default=source_dir, help=f"FAQ folder (default {source_dir})")
     build.add_argument("--out", type=Path, default=index_dir, help=f"index root (default {index_dir})")
+    build.add_argument("--facts", type=Path, default=SHOP_FACTS_FILE,
+                       help=f"the shop's figures, for the answers' {{{{fact}}}} (default {SHOP_FACTS_FILE})")
     build.set_defaults(func=lambda args: _build(args, model))
 
     search = leaves.add_parser("search", help="search the live index")
@@ -46,10 +49,10 @@ def register(subparsers: Any, *, source_dir: Path, index_dir: Path, model: str |
 
 
 def _build(args: argparse.Namespace, model: str | None) -> int:
-    from kb_index.build import build_index
+    from kb_index.build import build_index, read_facts
 
     try:
-        folder = build_index(args.source, args.out, model=model)
+        folder = build_index(args.source, args.out, model=model, facts=read_facts(args.facts))
     except SourceError as exc:
         print(f"kb build failed, previous index left live: {exc}", file=sys.stderr)
         return 1

@@ -31,20 +31,21 @@ def article(id: str, /, lang: str = "en", category: str = "shipping", **fields: 
 TINY = {
     "en/shipping.yml": [
         article("en-ship-cost", title="Shipping costs", questions=["How much is shipping?", "Is delivery free?"],
-                answer="Free over $50, else $4.99."),
+                answer="Free over {{free_shipping_threshold}}, else {{standard_shipping_fee}}."),
         article("en-ship-time", title="Delivery times",
                 questions=["How long does delivery take?", "When will it arrive?"],
-                answer="3-5 business days."),
+                answer="{{standard_delivery_days}}."),
     ],
     "en/returns.yml": [
         article("en-ret-window", category="returns", title="Return window",
-                questions=["How many days do I have to return?", "What is the return policy?"], answer="30 days."),
+                questions=["How many days do I have to return?", "What is the return policy?"],
+                answer="{{return_window_days}}."),
     ],
     "ko/shipping.yml": [
         article("ko-ship-cost", lang="ko", title="배송비", questions=["배송비 얼마예요?", "무료배송 기준이 뭐예요?"],
-                answer="3만 원 이상 무료배송."),
+                answer="{{free_shipping_threshold}} 이상 무료배송."),
         article("ko-ship-dawn", lang="ko", title="새벽배송", questions=["새벽배송 되나요?", "아침에 받을 수 있나요?"],
-                answer="밤 11시 전 주문 시 오전 7시 전 도착."),
+                answer="{{express_order_cutoff}} 전 주문 시 {{express_arrival_time}} 전 도착."),
     ],
 }
 

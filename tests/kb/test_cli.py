@@ -108,3 +108,24 @@ def test_module_entry_point_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert proc.returncode == 3, proc.stderr
     assert "no index" in proc.stderr and proc.stdout == ""
+
+
+def test_build_refuses_a_figure_that_contradicts_the_shop_facts(
+    tiny_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    before = layout.current_version(tiny_index)
+    stale = [article("ko-ship-cost", lang="ko", answer="3만 원 이상 구매 시 무료배송입니다.")]
+    source = write_sources(tmp_path / "stale", {**TINY, "ko/shipping.yml": stale})
+    assert run_kb(["build", "--source", str(source), "--out", str(tiny_index)], source, tiny_index) == 1
+    err = capsys.readouterr().err
+    assert "ko-ship-cost" in err and "'3만 원'" in err and "free_shipping_threshold = 50,000원" in err
+    assert "write {{free_shipping_threshold}}" in err
+    assert layout.current_version(tiny_index) == before
+
+
+def test_build_reports_a_broken_facts_file(tiny_index: Path, tiny_sources: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture) -> None:
+    facts = tmp_path / "shop_facts.yml"
+    facts.write_text("currency: KRW\nfacts:\n  free_shipping_threshold: {kind: money, value: 50000}\n")
+    assert run_kb(["build", "--facts", str(facts), "--out", str(tiny_index)], tiny_sources, tiny_index) == 1
+    assert "facts.free_shipping_threshold.keywords: missing" in capsys.readouterr().err
