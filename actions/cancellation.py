@@ -8,6 +8,7 @@ from actions.orders import find_order, items_text, status_text
 from actions.shop.adapter import OrderNotChangeable
 from actions.shop.models import CANCELLABLE_STATES as CANCELLABLE
 from actions.turn import Turn
+from contracts.shop_facts import shop_facts
 
 
 def money_unit(turn: Turn, currency: str) -> str:
@@ -33,10 +34,9 @@ class ActionCancelOrder(ShopAction):
                      total=order.total, currency=money_unit(turn, order.currency))
         elif order.status in ("shipped", "delayed"):
             turn.say("Order {id} has already shipped, so it can't be cancelled. Once it arrives you can "
-                     "return it "
-                     "within 30 days.", "주문 {id}은 이미 발송되어 취소할 수 없어요. 받으신 뒤 30일 안에 "
-                                        "반품하실 수 있어요.",
-                     id=order.id)
+                     "return it within {window}.",
+                     "주문 {id}은 이미 발송되어 취소할 수 없어요. 받으신 뒤 {window} 안에 반품하실 수 있어요.",
+                     id=order.id, window=shop_facts().text("return_window_days", turn.language))
         elif order.status == "delivered":
             turn.say("Order {id} was already delivered; it can't be cancelled, but you can return it. "
                      "Just say \"return\".", "주문 {id}은 이미 배송 완료되어 취소 대신 반품하실 수 있어요. "
@@ -61,9 +61,8 @@ async def _confirm(turn: Turn, order_id: str) -> None:
         return
     turn.missed = False
     turn.say("Done: order {id} is cancelled. The refund goes back to your original payment method within "
-             "3-5 business days.", "주문 {id}이 취소되었어요. 결제하신 수단으로 영업일 기준 3~5일 안에 "
-                                   "환불돼요.",
-             id=cancelled.id)
+             "{days}.", "주문 {id}이 취소되었어요. 결제하신 수단으로 {days} 안에 환불돼요.",
+             id=cancelled.id, days=shop_facts().text("authorisation_release_days", turn.language))
 
 
 async def _keep(turn: Turn, order_id: str) -> None:

@@ -16,6 +16,7 @@ from actions import buttons, problems
 from actions.answers import answer_question
 from actions.base import ShopAction
 from actions.turn import Turn
+from contracts.shop_facts import shop_facts
 
 DECLINED = re.compile(
     r"\b(declin\w*|fail\w*|(didn'?t|doesn'?t|won'?t|not) go(ing)? through|rejected|doesn'?t work|isn'?t working|"
@@ -35,10 +36,10 @@ class ActionPaymentProblem(ShopAction):
                      "걱정되셨겠어요. 결제 담당팀이 이 결제를 바로 확인해 드릴게요.")
         elif "double_charge" in named:
             turn.say("I'm sorry about the extra charge. A second charge is often a temporary card authorisation that "
-                     "drops off within 3-5 business days; our payments team will check it and refund anything taken "
-                     "twice.",
-                     "추가 결제로 불편을 드려 죄송해요. 두 번째 결제는 대개 임시 카드 승인으로 영업일 기준 3~5일 안에 "
-                     "자동 취소되며, 결제 담당팀이 확인해서 중복으로 결제된 금액은 환불해 드려요.")
+                     "drops off within {days}; our payments team will check it and refund anything taken twice.",
+                     "추가 결제로 불편을 드려 죄송해요. 두 번째 결제는 대개 임시 카드 승인으로 {days} 안에 "
+                     "자동 취소되며, 결제 담당팀이 확인해서 중복으로 결제된 금액은 환불해 드려요.",
+                     days=shop_facts().text("authorisation_release_days", turn.language))
         elif DECLINED.search(turn.text):
             turn.offer_human(
                 ("A declined or failed payment is not charged: if your bank shows an amount, it is a hold that is "

@@ -7,8 +7,17 @@ import datetime as dt
 from actions.base import ShopAction
 from actions.orders import day, find_order, status_text
 from actions.turn import Turn
+from contracts.shop_facts import shop_facts
 
-REFUND_DAYS_AFTER_RETURN = 5
+RETURN_TRANSIT_DAYS = 7  # the estimate's allowance for the parcel to reach the warehouse, not a promise
+
+
+def business_days_after(start: dt.datetime, days: int) -> dt.datetime:
+    """`start` moved on by `days` weekdays (public holidays are not known here)."""
+    while days > 0:
+        start += dt.timedelta(days=1)
+        days -= start.weekday() < 5
+    return start
 
 
 class ActionRefundStatus(ShopAction):
@@ -21,15 +30,14 @@ class ActionRefundStatus(ShopAction):
             return
         if order.status in ("refunded", "cancelled") and order.refunded_at:
             turn.say("The refund for order {id} ({total:,} {currency}) was issued on {date}. Card refunds "
-                     "take "
-                     "3-5 business days to show on your statement.",
+                     "take {days} to show on your statement.",
                      "주문 {id}의 환불({total:,} {currency})은 {date}에 처리되었어요. 카드 환불은 명세서에 "
-                     "반영되기까지 "
-                     "영업일 기준 3~5일 걸려요.", id=order.id, total=order.total, currency=order.currency,
-                     date=day(order.refunded_at))
+                     "반영되기까지 {days} 걸려요.", id=order.id, total=order.total, currency=order.currency,
+                     date=day(order.refunded_at), days=shop_facts().text("card_refund_days", turn.language))
         elif order.status == "returned":
             arrived = order.delivered_at or order.placed_at
-            expected = arrived + dt.timedelta(days=REFUND_DAYS_AFTER_RETURN + 7)
+            expected = business_days_after(arrived + dt.timedelta(days=RETURN_TRANSIT_DAYS),
+                                           shop_facts().at_most("refund_processing_days"))
             turn.say("We've received the return for order {id}; the refund is being processed and should be "
                      "issued "
                      "by {date}.", "주문 {id}의 반품 상품이 도착해 환불을 처리하고 있어요. {date}까지 환불될 "

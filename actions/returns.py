@@ -12,8 +12,8 @@ from actions.orders import day, find_order, status_text
 from actions.shop import Order
 from actions.shop.adapter import OrderNotChangeable
 from actions.turn import Turn
+from contracts.shop_facts import shop_facts
 
-RETURN_WINDOW_DAYS = 30
 EXCLUDED_CATEGORIES = frozenset({"innerwear", "food", "digital"})
 _USED = re.compile(r"\b(used|worn|wore|opened|washed)\b|사용했|사용한|입었|착용했|개봉했|뜯었|세탁", re.I)
 
@@ -26,7 +26,8 @@ def returnable_items(order: Order) -> tuple[list[str], list[str]]:
 
 
 def window_end(order: Order) -> dt.datetime | None:
-    return order.delivered_at + dt.timedelta(days=RETURN_WINDOW_DAYS) if order.delivered_at else None
+    window = dt.timedelta(days=shop_facts().at_most("return_window_days"))
+    return order.delivered_at + window if order.delivered_at else None
 
 
 class ActionReturnOrExchange(ShopAction):
@@ -53,11 +54,12 @@ class ActionReturnOrExchange(ShopAction):
             return
         end = window_end(order)
         if end is not None and dt.datetime.now(dt.UTC) > end:
-            turn.say("Order {id} was delivered on {delivered}; the {days}-day return window ended on {end}, "
-                     "so it can no longer be returned.",
-                     "주문 {id}은 {delivered}에 배송되었고, 반품 가능 기간({days}일)이 {end}에 끝나서 반품할 "
+            turn.say("Order {id} was delivered on {delivered}, and returns are open for {window}: its return "
+                     "window ended on {end}, so it can no longer be returned.",
+                     "주문 {id}은 {delivered}에 배송되었고, 반품 가능 기간({window})이 {end}에 끝나서 반품할 "
                      "수 없어요.",
-                     id=order.id, delivered=day(order.delivered_at), days=RETURN_WINDOW_DAYS, end=day(end))
+                     id=order.id, delivered=day(order.delivered_at), end=day(end),
+                     window=shop_facts().text("return_window_days", turn.language))
             return
         ok, excluded = returnable_items(order)
         if not ok:
@@ -101,12 +103,11 @@ async def _open_return(turn: Turn, order_id: str) -> None:
                  id=order_id)
         return
     turn.missed = False
-    turn.say("Your return {ref} is open. We'll email a prepaid label; please drop the parcel off within 14 "
-             "days. "
+    turn.say("Your return {ref} is open. We'll email a prepaid label; please drop the parcel off within {days}. "
              "For an exchange, order the new size and we'll refund this one on arrival.",
-             "반품 {ref}이 접수되었어요. 선불 반품 라벨을 메일로 보내드리니 14일 안에 발송해 주세요. "
+             "반품 {ref}이 접수되었어요. 선불 반품 라벨을 메일로 보내드리니 {days} 안에 발송해 주세요. "
              "교환을 원하시면 새 옵션으로 주문해 주시면, 반품 상품이 도착하는 대로 이 주문을 환불해 드려요.",
-             ref=reference)
+             ref=reference, days=shop_facts().text("return_label_days", turn.language))
 
 
 async def _no_return(turn: Turn, order_id: str) -> None:
