@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,14 @@ def test_the_product_page_shows_the_facts_free_shipping_threshold(client: TestCl
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert f"Free delivery over {FACTS.text('free_shipping_threshold', 'en')}." in page.text
     assert "{{" not in page.text and "Content-Security-Policy" in page.headers
+
+
+def test_a_changed_threshold_reaches_the_product_page_without_editing_it() -> None:
+    threshold = FACTS.facts["free_shipping_threshold"]
+    raised = replace(FACTS, facts={**FACTS.facts, threshold.name: replace(threshold, value=70000)})
+    app = FastAPI()
+    app.mount("/demo", web.FactPages(web.WEB_DIR / "demo", raised), name="demo")
+    assert "Free delivery over ₩70,000." in TestClient(app).get("/demo/product.html").text
 
 
 def test_every_demo_page_is_served_with_no_placeholder_left(client: TestClient) -> None:
