@@ -74,7 +74,7 @@ ACCESS = [
     ("/api/v1/editor/", "editor"),
 ]
 PUBLIC = {"GET /healthz", "GET /metrics", "GET /api/v1/privacy/notice", "POST /api/v1/conversations",
-          "POST /api/v1/visitors"}
+          "POST /api/v1/visitors", "POST /api/v1/demo/sign-in"}
 TURN = "POST /api/v1/conversations/{conversation_id}/messages"
 
 # Operations whose success starts work in the background (the relay follows the handoff queue; editor
