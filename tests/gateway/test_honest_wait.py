@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.waiting import wait_until
-from tests.web.servers import gateway_process, in_queue
+from tests.web.servers import gateway_env_without_rasa, gateway_process, in_queue
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -30,11 +30,8 @@ def gateway(redis_url: str, key_prefix: str, tmp_path: Path) -> Iterator[tuple[s
     """A gateway on a queue of its own (no other test's tickets or agents in it); no Rasa is needed:
     the tickets are enqueued as the action server does, and a queued shopper's turn never reaches Rasa."""
     prefix = f"{key_prefix}-wait-{uuid.uuid4().hex[:6]}"
-    env = {"SHOPASSIST_REDIS_URL": redis_url, "SHOPASSIST_KEY_PREFIX": prefix,
-           "SHOPASSIST_KB_INDEX_DIR": str(tmp_path / "no-kb"), "SHOPASSIST_RASA_TOKEN": "x" * 32,
-           "SHOPASSIST_RASA_CHANNEL_SECRET": "c" * 32, "SHOPASSIST_ACTIONS_TOKEN": "a" * 32,
-           "SHOPASSIST_IDENTITY_SECRET": "test-identity-secret-0123456789",
-           "SHOPASSIST_CONVERSATIONS_PER_MINUTE": "10000", "SHOPASSIST_MESSAGES_PER_MINUTE": "10000"}
+    env = gateway_env_without_rasa(redis_url, prefix, tmp_path, SHOPASSIST_CONVERSATIONS_PER_MINUTE="10000",
+                                   SHOPASSIST_MESSAGES_PER_MINUTE="10000")
     with gateway_process(env, tmp_path / "gateway.log") as url:
         yield url, prefix
 

@@ -35,6 +35,15 @@ def gateway_env(stack: RasaStack, **extra: str) -> dict[str, str]:
             "SHOPASSIST_CONVERSATIONS_PER_MINUTE": "10000", "SHOPASSIST_MESSAGES_PER_MINUTE": "10000", **extra}
 
 
+def gateway_env_without_rasa(redis_url: str, prefix: str, tmp: Path, **extra: str) -> dict[str, str]:
+    """A gateway process for tests of the queued side, which never reaches Rasa: placeholder secrets,
+    no KB index."""
+    return {"SHOPASSIST_REDIS_URL": redis_url, "SHOPASSIST_KEY_PREFIX": prefix,
+            "SHOPASSIST_KB_INDEX_DIR": str(tmp / "no-kb"), "SHOPASSIST_RASA_TOKEN": "x" * 32,
+            "SHOPASSIST_RASA_CHANNEL_SECRET": "c" * 32, "SHOPASSIST_ACTIONS_TOKEN": "a" * 32,
+            "SHOPASSIST_IDENTITY_SECRET": "test-identity-secret-0123456789", **extra}
+
+
 @contextmanager
 def gateway_process(env: dict[str, str], log: Path, startup_s: float = 120) -> Iterator[str]:
     """Start one gateway; yield its base URL once it serves, stop it afterwards."""

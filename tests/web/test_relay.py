@@ -15,7 +15,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from tests.gateway.test_agent_api import add_agent, enqueue
-from tests.web.servers import gateway_process
+from tests.web.servers import gateway_env_without_rasa, gateway_process
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -24,11 +24,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.slow]
 def two_gateways(redis_url: str, key_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """No Rasa is needed: a queued conversation's messages never reach it."""
     tmp = tmp_path_factory.mktemp("gateways")
-    env = {"SHOPASSIST_REDIS_URL": redis_url, "SHOPASSIST_KEY_PREFIX": key_prefix,
-           "SHOPASSIST_KB_INDEX_DIR": str(tmp / "no-kb"), "SHOPASSIST_RASA_TOKEN": "x" * 32,
-           "SHOPASSIST_RASA_CHANNEL_SECRET": "c" * 32, "SHOPASSIST_ACTIONS_TOKEN": "a" * 32,
-           "SHOPASSIST_IDENTITY_SECRET": "test-identity-secret-0123456789",
-           "SHOPASSIST_CORS_ORIGINS": '["https://shop.example"]'}
+    env = gateway_env_without_rasa(redis_url, key_prefix, tmp, SHOPASSIST_CORS_ORIGINS='["https://shop.example"]')
     with ExitStack() as stack:
         yield [stack.enter_context(gateway_process(env, tmp / f"gateway{n}.log")) for n in (1, 2)]
 
