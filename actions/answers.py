@@ -31,6 +31,7 @@ async def answer_question(turn: Turn, text: str, category: str | None = None) ->
     result = await asyncio.to_thread(kb.search, text, turn.language, category)
     turn.signal("kb_question", lang=turn.language, decision=result.decision, category=category,
                 article_id=result.results[0].id if result.decision == "answer" else None,
+                title=result.results[0].title if result.decision == "answer" else None,
                 search_ms=(time.perf_counter() - started) * 1000)
     if result.decision == "answer":
         hit = result.results[0]

@@ -4,9 +4,11 @@ An action attaches one to its replies as a custom JSON message, ``{SIGNAL_KEY: {
 (`wrap`); Rasa passes it through, and the gateway takes it out of the replies (`unwrap`) before
 the shopper sees them.  The kinds and the fields each carries:
 
-- ``miss``: the bot could not help (``source``, ``lang``; the editors' inbox).
+- ``miss``: the bot could not help (``source``, one of `MISS_SOURCES`, ``lang``; the editors'
+  inbox and the dashboard's failure counts).
 - ``kb_question``: a FAQ search (``lang``, ``decision``, ``category``, …; insights and the preview).
-- ``insight``: a fact for the dashboard (``event`` and its fields).
+- ``insight``: a fact for the dashboard (``event`` and its fields; ``event="bot_result"`` with a
+  ``result`` of `BOT_RESULTS` is what the bot achieved in the turn, for the conversation's outcome).
 - ``timing``: added by the gateway itself, never by an action (Rasa and action durations).
 """
 
@@ -16,6 +18,24 @@ from typing import Any
 
 SIGNAL_KEY = "shopassist_signal"
 KINDS = ("miss", "kb_question", "insight", "timing")
+
+# Every way the bot fails a shopper, as the editors' inbox files it and the dashboard counts it.
+MISS_SOURCES = (
+    "kb_none",               # the knowledge base had no answer
+    "nlu_fallback",          # the intent classifier was unsure
+    "misunderstood",         # no rule applied to the intent
+    "out_of_scope",          # the bot said it only helps with shopping questions
+    "not_helpful",           # "No" to "Did this help?" (about the question the article answered)
+    "rephrased",             # the shopper asked the same question again in other words
+    "handoff_after_answer",  # the shopper asked for a person right after a bot answer
+)
+# What a turn achieved for the shopper (a miss is reported as a ``miss`` signal instead).
+BOT_RESULTS = (
+    "completed",     # a flow did what was asked: the order's status shown, a return opened, …
+    "confirmed",     # "Yes" to "Did this help?"
+    "dead_end",      # the bot could not go on: sign-in needed, nothing the shopper can change, …
+    "left_message",  # nobody could chat; the shopper left a contact for the team
+)
 
 
 def wrap(kind: str, **fields: Any) -> dict[str, Any]:

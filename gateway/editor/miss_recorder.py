@@ -16,12 +16,12 @@ from typing import Any
 from redis.asyncio import Redis
 
 from contracts.keys import RedisKeys
+from contracts.signals import MISS_SOURCES
 from gateway.conversations import Conversation
 from gateway.masking import mask
 
 log = logging.getLogger(__name__)
 
-MISS_SOURCES = frozenset({"nlu_fallback", "kb_none", "not_helpful", "misunderstood"})
 MAX_TEXT = 1000
 MAX_CANDIDATES = 5
 MISSES_MAXLEN = 10_000
