@@ -121,6 +121,7 @@ class ActionChooseArticle(ShopAction):
 
 async def _helped(turn: Turn, _: str) -> None:
     turn.missed = False
+    turn.achieved("confirmed")
     turn.say("Great, glad I could help! Anything else?", "도움이 되었다니 다행이에요! 더 궁금한 점이 "
                                                          "있으신가요?")
 

@@ -68,6 +68,8 @@ class ShopAction(Action):
             turn.messages.clear()
             turn.signals.clear()
             _tell_failure(turn, exc)
+        if turn.result:
+            turn.signal("insight", event="bot_result", result=turn.result)
         turn.signal("insight", event="action_timing", ms=(time.perf_counter() - started) * 1000)
         events = turn.flush(dispatcher)
         if not any(e["name"] == "misses" for e in events):

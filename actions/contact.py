@@ -51,6 +51,7 @@ class ActionProvideContact(ShopAction):
         turn.set("pending", None)
         turn.set("escalation", None)
         turn.missed = False
+        turn.achieved("left_message")
         turn.say("Thank you. Your message is ticket {ticket}; we'll contact you at {contact} as soon as our "
                  "team "
                  "is in.", "감사합니다. 문의가 {ticket}번으로 접수됐어요. 상담원이 {contact}(으)로 곧 "

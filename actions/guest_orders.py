@@ -80,6 +80,7 @@ async def find(turn: Turn, intent: str) -> Order | None:
     turn.set("pending", None)
     turn.missed = False
     turn.order = order
+    turn.achieved("completed")  # every flow that finds the order tells the shopper where it stands
     return order
 
 
@@ -102,6 +103,7 @@ def _digits(phone: str) -> str:
 
 
 def _stop_checking(turn: Turn) -> None:
+    turn.achieved("dead_end")
     turn.set("pending", None)
     turn.missed = False
     turn.say("For your security I can't check more order details in this chat. A colleague can look it up with you, "

@@ -58,6 +58,7 @@ async def find_order(turn: Turn, intent: str, states: tuple[str, ...] = ()) -> O
         orders = await shop.orders(turn.customer_id, limit=10)
         candidates = [o for o in orders if not states or o.status in states][:RECENT_CHOICES]
         if not orders:
+            turn.achieved("dead_end")
             turn.say("I don't see any orders on your account yet.", "회원님 계정에 주문 내역이 없어요.")
             return None
         turn.set("pending", f"order_number:{intent}")
@@ -77,6 +78,7 @@ async def find_order(turn: Turn, intent: str, states: tuple[str, ...] = ()) -> O
         return None
     order = await shop.order(order_id)
     if order is None or order.customer_id != turn.customer_id:
+        turn.achieved("dead_end")
         turn.say("I couldn't find order {order_id} on your account. Please check the number "
                  "(it looks like ORD-100123 and is in your confirmation email).",
                  "회원님 계정에서 주문번호 {order_id}을(를) 찾을 수 없어요. 주문 확인 메일의 번호"
@@ -85,6 +87,7 @@ async def find_order(turn: Turn, intent: str, states: tuple[str, ...] = ()) -> O
     turn.set("pending", None)
     turn.missed = False
     turn.order = order
+    turn.achieved("completed")  # every flow that finds the order tells the shopper where it stands
     return order
 
 

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shop import Customer, Order
 from actions.signals import emit
+from contracts.signals import BOT_RESULTS
 
 ORDER_ID = re.compile(r"(?<![0-9A-Za-z])(?:ord[-\s#]?)?(1\d{5})(?![0-9])", re.I)
 
@@ -56,6 +57,8 @@ class Turn:
     human_requested: bool = False
     self_served: bool = False  # the shopper was shown how to do it themselves (e.g. change an address)
     missed: bool | None = None
+    # what the turn did for the shopper (contracts.signals.BOT_RESULTS): the conversation's outcome
+    result: str | None = None
     skill: str = "general"
     customer_cache: list[Customer | None] = field(default_factory=list)
     # the message of this turn that asked "would you like a person?" and what it says without the question
@@ -130,6 +133,12 @@ class Turn:
         """A fact about this turn for the gateway's observers (insights, the editors' inbox), not the shopper."""
         self.signals.append({"kind": kind, **fields})
 
+    def achieved(self, result: str) -> None:
+        """What this turn did for the shopper (contracts.signals.BOT_RESULTS); the last call in a turn wins."""
+        if result not in BOT_RESULTS:
+            raise ValueError(f"unknown bot result {result!r}; known: {', '.join(BOT_RESULTS)}")
+        self.result = result
+
     def record_miss(self, source: str, **fields: Any) -> None:
         """Report this turn to the editors' miss inbox (at most once per turn)."""
         if not any(s["kind"] == "miss" for s in self.signals):
@@ -167,6 +176,7 @@ class Turn:
 
     def say_order_gone(self) -> None:
         """The order we were about to change is no longer the shopper's (or no longer exists)."""
+        self.achieved("dead_end")
         self.say("I couldn't find that order on your account any more.", "회원님 계정에서 그 주문을 찾을 수 없어요.")
 
     async def note_mentioned_order(self) -> None:

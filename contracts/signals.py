@@ -29,6 +29,9 @@ MISS_SOURCES = (
     "rephrased",             # the shopper asked the same question again in other words
     "handoff_after_answer",  # the shopper asked for a person right after a bot answer
 )
+# Misses about an earlier message: the signal's ``question`` is the question that went wrong.
+ABOUT_AN_EARLIER_QUESTION = ("not_helpful", "rephrased", "handoff_after_answer")
+
 # What a turn achieved for the shopper (a miss is reported as a ``miss`` signal instead).
 BOT_RESULTS = (
     "completed",     # a flow did what was asked: the order's status shown, a return opened, …
@@ -49,3 +52,10 @@ def unwrap(custom: object) -> dict[str, Any] | None:
     """The signal a reply's ``custom`` payload carries, or None for a reply the shopper should see."""
     signal = custom.get(SIGNAL_KEY) if isinstance(custom, dict) else None
     return signal if isinstance(signal, dict) else None
+
+
+def missed_question(signal: dict[str, Any], text: str) -> str | None:
+    """The shopper's question a miss signal is about (this turn's text, or the earlier question it
+    names), stripped; None when there is none, and then the miss is not stored anywhere."""
+    asked = signal.get("question") if signal.get("source") in ABOUT_AN_EARLIER_QUESTION else text
+    return asked.strip() if isinstance(asked, str) and asked.strip() else None

@@ -91,7 +91,7 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
     turns.observers.append(MissRecorder(redis, keys))
     relay.start()
     try:
-        async with open_insights(settings, redis, queue, store) as insights:
+        async with open_insights(settings, redis, queue) as insights:
             turns.observers.append(TurnInsights(insights.log))
             proactive.insights = insights.log
             sweeper = RetentionSweeper(redis, settings.key_prefix, policy_from(settings), queue, insights.store,

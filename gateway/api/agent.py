@@ -100,6 +100,7 @@ async def send_message(ticket_id: str, body: AgentMessage, request: Request,
         extra["client_msg_id"] = body.client_msg_id
     [message] = await services.conversations.append(
         ticket.conversation_id, [{"sender": "agent", "text": text, "ts": time.time(), "extra": extra}])
+    await services.insights.agent_wrote(ticket.conversation_id, ticket.id)
     return {"message": message.to_api()}
 
 

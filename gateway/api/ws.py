@@ -212,6 +212,7 @@ async def _agent_message(services: Services, ticket_id: str, agent_id: str, agen
         if key:  # not stored: let the resend through
             await services.redis.delete(key)
         raise
+    await services.insights.agent_wrote(ticket.conversation_id, ticket.id)
 
 
 async def _receive(ws: WebSocket, services: Services, peer: Peer, send: Send) -> None:

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.signals import MISS_SOURCES
 from gateway.insights import kinds
-from gateway.insights.period import Period, day_of
+from gateway.insights.outcomes import OUTCOMES, SILENT
+from gateway.insights.period import LANGS, Period, day_of
 from gateway.insights.store import InsightsStore
 
 TOP = 10
-_TYPES = (kinds.TURN, kinds.KB_DECISION, kinds.CSAT, kinds.NPS, kinds.PROACTIVE_SHOWN, kinds.PROACTIVE_SUPPRESSED,
-          "handoff_enqueued", "handoff_claimed", "handoff_resolved", "handoff_handed_back",
-          "handoff_cancelled", "handoff_dead")
-_OUTCOMES = ("resolved", "handed_back", "cancelled", "dead")
+MIN_SAMPLE = 10  # fewer tickets than this: the dashboard says the percentiles are not yet meaningful
+_TYPES = (kinds.TURN, kinds.KB_DECISION, kinds.MISS, kinds.CSAT, kinds.NPS, kinds.PROACTIVE_SHOWN,
+          kinds.PROACTIVE_SUPPRESSED, kinds.AGENT_MESSAGE, "handoff_enqueued", "handoff_claimed",
+          "handoff_resolved", "handoff_handed_back", "handoff_cancelled", "handoff_dead")
+_CLOSED = ("resolved", "handed_back", "cancelled", "dead")
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -30,6 +34,21 @@ def percentile(values: list[float], p: float) -> float | None:
         return None
     ordered = sorted(values)
     return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 1)
+
+
+def censored_percentiles(observed: list[float], censored: list[float]) -> dict[str, Any]:
+    """p50 and p95 of durations some of which are still running (``censored``: lasted at least this long).
+
+    The censored ones count at their current length, so each percentile is a lower bound of the
+    true one; it is exact when no censored value lies at or below it (their true values, larger
+    still, cannot move it), and ``p50_at_least`` / ``p95_at_least`` say when it is only a bound.
+    """
+    values = observed + censored
+    out: dict[str, Any] = {"n": len(values), "censored": len(censored), "enough": len(values) >= MIN_SAMPLE}
+    for name, p in (("p50", 50), ("p95", 95)):
+        value = out[name] = percentile(values, p)
+        out[f"{name}_at_least"] = value is not None and any(round(c, 1) <= value for c in censored)
+    return out
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -43,6 +62,7 @@ class _Ticket:
     reasons: list[str]
     claimed: float | None = None
     first_message: float | None = None
+    closed: float | None = None
     outcome: str | None = None
 
 
@@ -51,12 +71,15 @@ class _Tally:
     tickets: dict[str, _Ticket] = field(default_factory=dict)
     turns: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     kb: Counter[str] = field(default_factory=Counter)
-    articles: Counter[str] = field(default_factory=Counter)
-    misses: Counter[tuple[str, str]] = field(default_factory=Counter)
+    articles: Counter[tuple[str, str]] = field(default_factory=Counter)  # (lang, article id)
+    titles: dict[str, str] = field(default_factory=dict)
+    misses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (lang, masked text)
+    miss_kinds: dict[tuple[str, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    failures: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # lang -> source
     csat: list[tuple[str, int]] = field(default_factory=list)
     nps: list[int] = field(default_factory=list)
     shown: list[tuple[str, float]] = field(default_factory=list)
-    suppressed: int = 0
+    suppressed: Counter[str] = field(default_factory=Counter)  # by reason
 
     def add(self, conversation_id: str, ts: float, type_: str, fields: dict[str, Any], lang: str) -> None:
         if type_ == kinds.TURN:
@@ -64,9 +87,14 @@ class _Tally:
         elif type_ == kinds.KB_DECISION:
             self.kb[fields["decision"]] += 1
             if fields["decision"] == "answer" and fields.get("article_id"):
-                self.articles[fields["article_id"]] += 1
-            elif fields["decision"] == "none" and fields.get("question"):
-                self.misses[lang, " ".join(fields["question"].lower().split())] += 1
+                self.articles[lang, fields["article_id"]] += 1
+                if fields.get("title"):
+                    self.titles[fields["article_id"]] = fields["title"]
+        elif type_ == kinds.MISS:
+            self.failures[lang][fields["source"]] += 1
+            text = " ".join(fields["question"].lower().split())
+            self.misses[lang, text] += 1
+            self.miss_kinds[lang, text][fields["source"]] += 1
         elif type_ == kinds.CSAT:
             self.csat.append((conversation_id, int(fields["score"])))
         elif type_ == kinds.NPS:
@@ -74,7 +102,11 @@ class _Tally:
         elif type_ == kinds.PROACTIVE_SHOWN:
             self.shown.append((conversation_id, ts))
         elif type_ == kinds.PROACTIVE_SUPPRESSED:
-            self.suppressed += 1
+            self.suppressed[fields.get("reason") or "unknown"] += 1
+        elif type_ == kinds.AGENT_MESSAGE:
+            ticket = self.tickets.get(fields["ticket_id"])
+            if ticket is not None and ticket.first_message is None:
+                ticket.first_message = ts
         elif type_.startswith("handoff_"):
             self._handoff(conversation_id, ts, type_.removeprefix("handoff_"), fields)
 
@@ -88,15 +120,16 @@ class _Tally:
             return
         if kind == "claimed" and ticket.claimed is None:
             ticket.claimed = ts
-        elif kind in _OUTCOMES:
-            ticket.outcome = kind
-            ticket.first_message = ticket.first_message or fields.get("first_agent_message_ts")
+        elif kind in _CLOSED and ticket.closed is None:
+            ticket.outcome, ticket.closed = kind, ts
 
 
-def compute(store: InsightsStore, period: Period) -> dict[str, Any]:
+def compute(store: InsightsStore, period: Period, now: float | None = None) -> dict[str, Any]:
+    """Every figure; tickets still open at ``now`` (default: the present) count as censored waits."""
     where, params = _conversation_filter(period)
-    conversations = store.query(f"SELECT id, started FROM conversations c WHERE {where}", params)
-    day = {cid: day_of(started) for cid, started in conversations}
+    conversations = store.query(f"SELECT id, started, outcome FROM conversations c WHERE {where}", params)
+    day = {cid: day_of(started) for cid, started, _ in conversations}
+    outcome = {cid: o for cid, _, o in conversations}
     tally = _Tally()
     marks = ",".join("?" * len(_TYPES))
     rows = store.query(
@@ -105,7 +138,8 @@ def compute(store: InsightsStore, period: Period) -> dict[str, Any]:
         [*params, *_TYPES])
     for conversation_id, ts, type_, fields, lang in rows:
         tally.add(conversation_id, ts, type_, json.loads(fields), lang or "")
-    return {"period": period.to_api(), **_figures(tally, day), "trend": _trend(tally, day, period)}
+    now = time.time() if now is None else now
+    return {"period": period.to_api(), **_figures(tally, outcome, now), "trend": _trend(tally, day, outcome, period)}
 
 
 def _conversation_filter(period: Period) -> tuple[str, list[Any]]:
@@ -121,42 +155,61 @@ def _conversation_filter(period: Period) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
-def _figures(tally: _Tally, day: dict[str, str]) -> dict[str, Any]:
-    total = len(day)
+def _figures(tally: _Tally, outcome: dict[str, str], now: float) -> dict[str, Any]:
+    total = len(outcome)
+    outcomes = Counter(outcome.values())
+    spoke = total - outcomes[SILENT]
     tickets = list(tally.tickets.values())
     handed_off = {t.conversation_id for t in tickets}
     by_reason: Counter[str] = Counter()
     for reason, conversation_ids in _reasons(tickets).items():
         by_reason[reason] = len(conversation_ids)
-    waits = [t.claimed - t.enqueued for t in tickets if t.claimed is not None]
-    responses = [t.first_message - t.enqueued for t in tickets if t.first_message is not None]
     scores = [score for _, score in tally.csat]
     promoters, detractors = sum(s >= 9 for s in tally.nps), sum(s <= 6 for s in tally.nps)
     engaged = sum(any(t > shown_ts for t in tally.turns.get(cid, [])) for cid, shown_ts in tally.shown)
     return {
         "conversations": total,
         "turns": sum(len(ts) for ts in tally.turns.values()),
-        "contained": total - len(handed_off),
-        "containment": _rate(total - len(handed_off), total),
+        "outcomes": {o: outcomes[o] for o in OUTCOMES},
+        "contained": outcomes["bot_resolved"],
+        "containment": _rate(outcomes["bot_resolved"], spoke),
         "handed_off": len(handed_off),
         "handoff_rate": _rate(len(handed_off), total),
         "handoffs_by_reason": [{"reason": r, "conversations": n, "rate": _rate(n, total)}
                                for r, n in sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))],
         "tickets": len(tickets),
-        "outcomes": {o: sum(t.outcome == o for t in tickets) for o in _OUTCOMES},
-        "wait_s": {"n": len(waits), "p50": percentile(waits, 50), "p95": percentile(waits, 95)},
-        "first_response_s": {"n": len(responses), "p50": percentile(responses, 50),
-                             "p95": percentile(responses, 95)},
+        "ticket_outcomes": {o: sum(t.outcome == o for t in tickets) for o in _CLOSED},
+        "wait_s": _waits(tickets, now),
+        "first_response_s": _first_responses(tickets, now),
         "csat": {"n": len(scores), "average": round(sum(scores) / len(scores), 2) if scores else None,
                  "distribution": {str(s): scores.count(s) for s in range(1, 6)}},
         "nps": {"n": len(tally.nps), "promoters": promoters, "detractors": detractors,
                 "passives": len(tally.nps) - promoters - detractors,
                 "score": round(100 * (promoters - detractors) / len(tally.nps), 1) if tally.nps else None},
         "kb": {d: tally.kb[d] for d in ("answer", "clarify", "none")},
-        "top_articles": [{"article_id": a, "count": n} for a, n in _top(tally.articles)],
-        "top_misses": [{"lang": lang, "text": text, "count": n} for (lang, text), n in _top(tally.misses)],
-        "proactive": {"shown": len(tally.shown), "engaged": engaged, "suppressed": tally.suppressed},
+        "failures": {lang: {source: tally.failures[lang][source] for source in MISS_SOURCES}
+                     for lang in LANGS},
+        "top_articles": {lang: [{"article_id": a, "title": tally.titles.get(a, a), "count": n}
+                                for (_, a), n in _top(tally.articles, lang)] for lang in LANGS},
+        "top_misses": {lang: [{"text": text, "kinds": dict(sorted(tally.miss_kinds[lang, text].items())),
+                               "count": n} for (_, text), n in _top(tally.misses, lang)] for lang in LANGS},
+        "proactive": {"shown": len(tally.shown), "engaged": engaged, "suppressed": sum(tally.suppressed.values()),
+                      "suppressed_by_reason": dict(sorted(tally.suppressed.items()))},
     }
+
+
+def _waits(tickets: list[_Ticket], now: float) -> dict[str, Any]:
+    """Queue entry to claim; a ticket never claimed waited at least until it closed, or until now."""
+    observed = [t.claimed - t.enqueued for t in tickets if t.claimed is not None]
+    censored = [(t.closed or now) - t.enqueued for t in tickets if t.claimed is None]
+    return censored_percentiles(observed, [max(0.0, c) for c in censored])
+
+
+def _first_responses(tickets: list[_Ticket], now: float) -> dict[str, Any]:
+    """Queue entry to the agent's first message to the shopper; without one, at least until close or now."""
+    observed = [t.first_message - t.enqueued for t in tickets if t.first_message is not None]
+    censored = [(t.closed or now) - t.enqueued for t in tickets if t.first_message is None]
+    return censored_percentiles(observed, [max(0.0, c) for c in censored])
 
 
 def _reasons(tickets: list[_Ticket]) -> dict[str, set[str]]:
@@ -167,19 +220,22 @@ def _reasons(tickets: list[_Ticket]) -> dict[str, set[str]]:
     return conversations
 
 
-def _top(counter: Counter[Any]) -> list[tuple[Any, int]]:
-    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+def _top(counter: Counter[tuple[str, str]], lang: str) -> list[tuple[tuple[str, str], int]]:
+    mine = [(key, n) for key, n in counter.items() if key[0] == lang]
+    return sorted(mine, key=lambda item: (-item[1], item[0]))[:TOP]
 
 
-def _trend(tally: _Tally, day: dict[str, str], period: Period) -> list[dict[str, Any]]:
+def _trend(tally: _Tally, day: dict[str, str], outcome: dict[str, str], period: Period) -> list[dict[str, Any]]:
     """Per day of conversation start: conversations, handed off, containment, CSAT average."""
     handed_off = {t.conversation_id for t in tally.tickets.values()}
     started: Counter[str] = Counter(day.values())
+    spoke: Counter[str] = Counter(day[cid] for cid, o in outcome.items() if o != SILENT)
+    contained: Counter[str] = Counter(day[cid] for cid, o in outcome.items() if o == "bot_resolved")
     off: Counter[str] = Counter(day[cid] for cid in handed_off if cid in day)
     csat: dict[str, list[int]] = defaultdict(list)
     for cid, score in tally.csat:
         csat[day[cid]].append(score)
     return [{"day": d, "conversations": started[d], "handed_off": off[d],
-             "containment": _rate(started[d] - off[d], started[d]),
+             "containment": _rate(contained[d], spoke[d]),
              "csat_average": round(sum(csat[d]) / len(csat[d]), 2) if csat[d] else None}
             for d in period.days()]

@@ -22,12 +22,10 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from gateway.conversations import ConversationStore
 from gateway.insights.kinds import SEGMENT
 from gateway.insights.store import Event, InsightsStore
 from handoff import Event as HandoffEvent
 from handoff import HandoffError, HandoffQueue, Ticket, TicketNotFound
-from handoff.clock import to_ms
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +37,11 @@ _CLOSED = ("resolved", "handed_back", "cancelled", "dead")
 
 
 class Ingester:
-    def __init__(self, redis: Redis, stream: str, queue: HandoffQueue, conversations: ConversationStore,
-                 store: InsightsStore) -> None:
+    def __init__(self, redis: Redis, stream: str, queue: HandoffQueue, store: InsightsStore) -> None:
         self._redis = redis
         self._stream = stream
         self._streams = {stream: "in", queue.keys.events: "ho"}
         self._queue = queue
-        self._conversations = conversations
         self._store = store
         self._consumer = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self._group = f"insights-{store.store_id}"
@@ -129,12 +125,8 @@ class Ingester:
         if raw["type"] == "enqueued":
             fields.update(priority=int(raw["priority"]), skill=raw["skill"],
                           reasons=list(ticket.reasons) if ticket else ["unknown"])
-        if raw["type"] in _CLOSED:
-            if raw.get("code"):
-                fields["code"] = raw["code"]
-            first = await self._first_agent_message(raw["conversation_id"], ticket, ts)
-            if first is not None:
-                fields["first_agent_message_ts"] = first
+        if raw["type"] in _CLOSED and raw.get("code"):
+            fields["code"] = raw["code"]
         return Event("ho:" + entry_id, ts, "handoff_" + raw["type"], raw["conversation_id"], fields)
 
     async def _ticket(self, ticket_id: str) -> Ticket | None:
@@ -142,19 +134,6 @@ class Ingester:
             return await self._queue.get(ticket_id)
         except TicketNotFound:  # pruned after the queue's retention
             return None
-
-    async def _first_agent_message(self, conversation_id: str, ticket: Ticket | None, closed: float) -> float | None:
-        """When the agent first wrote to the shopper during this ticket (transcript ids are ms times)."""
-        if ticket is None:
-            return None
-        start_ms = int(ticket.enqueued_at * 1000)
-        closed_ms = to_ms(closed)  # the queue keeps milliseconds: compare at that resolution
-        for message in await self._conversations.messages(conversation_id, f"{start_ms - 1}-999999"):
-            if int(message.ts * 1000) > closed_ms:
-                break
-            if message.sender == "agent":
-                return message.ts
-        return None
 
 
 def _our_event(entry_id: str, raw: dict[str, str]) -> Event:

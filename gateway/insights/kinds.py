@@ -11,3 +11,6 @@ NPS = "nps"
 PROACTIVE_SHOWN = "proactive_shown"
 PROACTIVE_SUPPRESSED = "proactive_suppressed"
 REJECTED = "rejected"
+MISS = "miss"  # the bot failed the shopper: ``source`` is one of contracts.signals.MISS_SOURCES
+BOT_RESULT = "bot_result"  # what a turn achieved: ``result`` is one of contracts.signals.BOT_RESULTS
+AGENT_MESSAGE = "agent_message"  # an agent wrote to the shopper on ``ticket_id`` (first response times)

@@ -76,7 +76,7 @@ def store_families(store: InsightsStore) -> list[Metric]:
         elif type_ == "handoff_enqueued":
             for reason in fields.get("reasons") or ["unknown"]:
                 counts["handoffs"][reason, str(fields.get("priority", ""))] += 1
-    first_response = {"": list(_closed_with_response(store))}
+    first_response = {"": list(_answered_tickets(store))}
     p = "shopassist_"
     return [
         _counter(p + "conversations", "Conversations started, by starting language.", ["lang"],
@@ -87,7 +87,7 @@ def store_families(store: InsightsStore) -> list[Metric]:
         _counter(p + "kb_decisions", "Knowledge-base decisions.", ["decision"], counts["kb"]),
         _counter(p + "handoffs", "Handoff tickets opened, once per reason.", ["reason", "priority"],
                  counts["handoffs"]),
-        _histogram(p + "first_response_seconds", "Ticket opened to the agent's first message (closed tickets).",
+        _histogram(p + "first_response_seconds", "Ticket opened to the agent's first message (answered tickets).",
                    first_response, WAIT_BUCKETS_S),
         _counter(p + "proactive_prompts", "Proactive prompts shown or suppressed.", ["outcome"],
                  counts["proactive"]),
@@ -103,13 +103,13 @@ def _ms_into(values: list[float], ms: Any) -> None:
         values.append(ms / 1000)
 
 
-def _closed_with_response(store: InsightsStore) -> Iterable[float]:
+def _answered_tickets(store: InsightsStore) -> Iterable[float]:
+    """Queue entry to the agent's first message, for every ticket an agent has written on."""
     opened = dict(store.query("SELECT json_extract(fields, '$.ticket_id'), ts FROM events "
                               "WHERE type = 'handoff_enqueued'"))
     for ticket_id, first in store.query(
-            "SELECT json_extract(fields, '$.ticket_id'), json_extract(fields, '$.first_agent_message_ts') "
-            "FROM events WHERE type IN ('handoff_resolved', 'handoff_handed_back', 'handoff_cancelled') "
-            "AND json_extract(fields, '$.first_agent_message_ts') IS NOT NULL"):
+            "SELECT json_extract(fields, '$.ticket_id'), MIN(ts) FROM events WHERE type = ? "
+            "GROUP BY json_extract(fields, '$.ticket_id')", (kinds.AGENT_MESSAGE,)):
         if ticket_id in opened:
             yield max(0.0, first - opened[ticket_id])
 

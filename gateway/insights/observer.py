@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.signals import BOT_RESULTS, MISS_SOURCES, missed_question
 from gateway.conversations import Conversation
 from gateway.insights import kinds
 from gateway.insights.events import EventLog
@@ -18,6 +19,7 @@ DECISIONS = ("answer", "clarify", "none")
 SEGMENTS = ("new", "regular", "vip", "churn_risk")
 _SCORES = {kinds.CSAT: range(1, 6), kinds.NPS: range(0, 11)}
 _QUESTION_MAX = 300
+_TITLE_MAX = 200
 
 
 def _ms(value: Any) -> float | None:
@@ -40,6 +42,8 @@ class TurnInsights:
                 await self._kb_decision(conversation, text, signal)
             elif signal.get("kind") == "insight":
                 await self._insight(conversation, signal)
+            elif signal.get("kind") == "miss":
+                await self._miss(conversation, text, signal)
 
     async def _kb_decision(self, conversation: Conversation, text: str, signal: dict[str, Any]) -> None:
         decision = signal.get("decision")
@@ -48,9 +52,17 @@ class TurnInsights:
         article = signal.get("article_id")
         fields: dict[str, Any] = {"decision": decision, "ms": _ms(signal.get("search_ms")),
                                   "article_id": str(article)[:100] if article and decision == "answer" else None}
-        if decision == "none":
-            fields["question"] = mask(text)[:_QUESTION_MAX]  # the "top misses" list needs the words
+        if fields["article_id"] and isinstance(signal.get("title"), str):
+            fields["title"] = signal["title"][:_TITLE_MAX]
         await self._log.record(kinds.KB_DECISION, conversation.id, **fields)
+
+    async def _miss(self, conversation: Conversation, text: str, signal: dict[str, Any]) -> None:
+        """The same misses, by the same rule, as the editors' inbox stores (gateway/editor/miss_recorder.py)."""
+        question = missed_question(signal, text)
+        if signal.get("source") not in MISS_SOURCES or question is None:
+            return
+        await self._log.record(kinds.MISS, conversation.id, source=signal["source"],
+                               question=mask(question)[:_QUESTION_MAX])  # the "top misses" list needs the words
 
     async def _insight(self, conversation: Conversation, signal: dict[str, Any]) -> None:
         event = signal.get("event")
@@ -58,5 +70,7 @@ class TurnInsights:
             await self._log.record(kinds.SEGMENT, conversation.id, segment=signal["segment"])
         elif event in _SCORES and isinstance(signal.get("score"), int) and signal["score"] in _SCORES[event]:
             await self._log.record(event, conversation.id, score=signal["score"])
+        elif event == kinds.BOT_RESULT and signal.get("result") in BOT_RESULTS:
+            await self._log.record(kinds.BOT_RESULT, conversation.id, result=signal["result"])
         elif event == kinds.ACTION_TIMING and _ms(signal.get("ms")) is not None:
             await self._log.record(kinds.ACTION_TIMING, conversation.id, ms=_ms(signal.get("ms")))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from contracts.keys import RedisKeys
-from gateway.conversations import Conversation, ConversationStore
+from gateway.conversations import Conversation
 from gateway.insights import kinds
 from gateway.insights.events import EventLog, subject_of
 from gateway.insights.ingest import Ingester
@@ -36,13 +36,16 @@ class Insights:
             segment=None if conversation.customer_id else "anonymous",
             subject=self.subject(conversation.customer_id), page_type=conversation.page.get("type", "other"))
 
+    async def agent_wrote(self, conversation_id: str, ticket_id: str) -> None:
+        """An agent's message to the shopper: the first one per ticket ends its first-response time."""
+        await self.log.record(kinds.AGENT_MESSAGE, conversation_id, ticket_id=ticket_id)
+
 
 @asynccontextmanager
-async def open_insights(settings: Settings, redis: Redis, queue: HandoffQueue,
-                        conversations: ConversationStore) -> AsyncIterator[Insights]:
+async def open_insights(settings: Settings, redis: Redis, queue: HandoffQueue) -> AsyncIterator[Insights]:
     stream = RedisKeys(settings.key_prefix).insights_events()
     store = await asyncio.to_thread(InsightsStore, settings.insights_path)
-    ingester = Ingester(redis, stream, queue, conversations, store)
+    ingester = Ingester(redis, stream, queue, store)
     await ingester.start()
     try:
         yield Insights(EventLog(redis, stream), store, ingester,

@@ -8,8 +8,9 @@ file.  WAL lets the report read while the gateway writes.
 Each store file has a random id; the ingester's consumer group is named after it, so every
 store (every deployment, every test) receives each event once, from its creation on.
 Two tables: ``events`` (one row per fact, keyed by its stream id, so re-ingesting is harmless)
-and ``conversations`` (start time, language, segment, subject, page type), which the filters
-act on.  Calls are synchronous; the gateway runs them in a worker thread.
+and ``conversations`` (start time, language, segment, subject, page type, and the outcome that
+gateway/insights/outcomes.py decides from its events), which the filters act on.
+Calls are synchronous; the gateway runs them in a worker thread.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gateway.insights import outcomes
 from gateway.insights.kinds import CONVERSATION_STARTED, SEGMENT, TURN
 
 _SCHEMA = """
@@ -33,7 +35,8 @@ CREATE INDEX IF NOT EXISTS events_type_ts ON events (type, ts);
 CREATE INDEX IF NOT EXISTS events_conversation ON events (conversation_id);
 CREATE INDEX IF NOT EXISTS events_subject ON events (subject);
 CREATE TABLE IF NOT EXISTS conversations (
-  id TEXT PRIMARY KEY, started REAL NOT NULL, lang TEXT, segment TEXT, subject TEXT, page_type TEXT);
+  id TEXT PRIMARY KEY, started REAL NOT NULL, lang TEXT, segment TEXT, subject TEXT, page_type TEXT,
+  outcome TEXT NOT NULL DEFAULT 'silent');
 CREATE INDEX IF NOT EXISTS conversations_started ON conversations (started);
 CREATE INDEX IF NOT EXISTS conversations_subject ON conversations (subject);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,21 +62,36 @@ class InsightsStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._add_outcome_column()
         self._db.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (secrets.token_hex(8),))
         self.store_id: str = self._db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()[0]
         self._lock = threading.Lock()
+
+    def _add_outcome_column(self) -> None:
+        """A store made before outcomes existed gets the column, and every conversation its outcome."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(conversations)")}
+        if "outcome" in columns:
+            return
+        self._db.execute("ALTER TABLE conversations ADD COLUMN outcome TEXT NOT NULL DEFAULT 'silent'")
+        for (cid,) in self._db.execute("SELECT id FROM conversations").fetchall():
+            self._decide(cid)
 
     def close(self) -> None:
         self._db.close()
 
     def add(self, events: Iterable[Event]) -> int:
         """Store events (duplicates ignored) and fold conversation facts into their row."""
-        added = 0
+        added, touched = 0, set()
         with self._lock:
             self._db.execute("BEGIN")
             try:
                 for event in events:
                     added += self._add_one(event)
+                    if event.conversation_id and (event.type in outcomes.DECIDING
+                                                  or event.type == CONVERSATION_STARTED):
+                        touched.add(event.conversation_id)
+                for cid in touched:  # events of two streams arrive out of order: decide from all of them
+                    self._decide(cid)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -84,7 +102,8 @@ class InsightsStore:
         db = self._db
         cid = event.conversation_id
         if event.type == CONVERSATION_STARTED and cid:
-            db.execute("INSERT OR IGNORE INTO conversations VALUES (?,?,?,?,?,?)",
+            db.execute("INSERT OR IGNORE INTO conversations (id, started, lang, segment, subject, page_type) "
+                       "VALUES (?,?,?,?,?,?)",
                        (cid, event.ts, event.lang, event.segment, event.subject, event.fields.get("page_type")))
         elif event.type == SEGMENT and cid and event.segment:
             db.execute("UPDATE conversations SET segment=? WHERE id=?", (event.segment, cid))
@@ -101,6 +120,13 @@ class InsightsStore:
             (event.id, event.ts, event.type, cid, subject, lang, segment,
              json.dumps(event.fields, ensure_ascii=False, separators=(",", ":"))))
         return cursor.rowcount
+
+    def _decide(self, conversation_id: str) -> None:
+        marks = ",".join("?" * len(outcomes.DECIDING))
+        rows = self._db.execute(f"SELECT type, fields FROM events WHERE conversation_id=? AND type IN ({marks}) "
+                                "ORDER BY ts, id", (conversation_id, *sorted(outcomes.DECIDING))).fetchall()
+        outcome = outcomes.decide((type_, json.loads(fields)) for type_, fields in rows)
+        self._db.execute("UPDATE conversations SET outcome=? WHERE id=?", (outcome, conversation_id))
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
