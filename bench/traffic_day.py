@@ -1,9 +1,12 @@
 """A scripted day of support traffic through the real gateway API, with its own counts.
 
 Shoppers (English and Korean; signed-in customers of every segment and anonymous visitors)
-ask FAQ questions, some see a proactive prompt, some ask for a person; agents claim, reply,
-resolve or hand back; shoppers rate the help (CSAT, and NPS when asked); a few send bad
-input.  Every choice comes from one seeded random generator, and every count the generator
+ask FAQ questions and answer "Did this help?" (some say No), some see a proactive prompt, some
+ask about an order that is not theirs (a dead end), some ask for a person and leave the queue
+or are still waiting at the end; agents claim, reply, resolve or hand back; shoppers rate the
+help (CSAT, and NPS when asked); a few send bad input.  Each conversation's outcome is what
+the shopper saw last, as gateway/insights/outcomes.py defines it.  Every choice comes from one
+seeded random generator, and every count the generator
 prints is what it did or what the API told it, so the support dashboard and
 `shopassist report` must show the same numbers.
 
@@ -36,6 +39,9 @@ FAQ = {  # questions the demo FAQ answers (or offers a choice for)
 }
 MISS = {"en": "is there a store in Antarctica?", "ko": "남극에 매장이 있나요?"}  # nothing in the FAQ
 HUMAN = {"en": "I want to talk to a human", "ko": "상담원 연결해 주세요"}
+NOT_MINE = {"en": "where is my order ORD-199999?", "ko": "주문 ORD-199999 어디쯤 왔나요?"}  # no such order
+DEAD_END = ("couldn't find order", "찾을 수 없어요")
+OUT_OF_SCOPE = ("I can only help with", "쇼핑 관련")
 AGENT_HELLO = {"en": "Hello, I'm here to help.", "ko": "안녕하세요, 도와드릴게요."}
 KB_REPLIES = {"answer": ("Did this help?", "도움이 되었나요?"),
               "clarify": ("I found a few articles", "관련된 도움말을 몇 개 찾았어요"),
@@ -55,8 +61,11 @@ class Counts:
     kb: Counter[str] = field(default_factory=Counter)
     handoffs: Counter[str] = field(default_factory=Counter)  # by reason
     claimed: int = 0
-    agent_replied: int = 0  # tickets closed after the agent wrote: first-response samples
-    outcomes: Counter[str] = field(default_factory=Counter)
+    still_waiting: int = 0  # tickets nobody claimed by the end of the day
+    agent_replied: int = 0  # tickets the agent wrote on: first-response samples
+    outcomes: Counter[str] = field(default_factory=Counter)  # of the tickets
+    conversation_outcomes: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # "lang/kind"
     csat: Counter[int] = field(default_factory=Counter)
     nps: list[int] = field(default_factory=list)
     proactive: Counter[str] = field(default_factory=Counter)  # shown, engaged, suppressed
@@ -65,14 +74,19 @@ class Counts:
 
     def to_dict(self) -> dict[str, Any]:
         total = sum(self.conversations.values())
-        handed_off = sum(self.outcomes.values())  # every ticket the script opens ends in an outcome
+        handed_off = sum(self.handoffs.values())  # one ticket per conversation at most
         return {
             "conversations": total, "by_lang_segment": dict(sorted(self.conversations.items())),
             "turns": self.turns, "kb": dict(self.kb), "handed_off": handed_off,
-            "contained": total - handed_off, "handoffs_by_reason": dict(self.handoffs),
-            "claimed": self.claimed, "agent_replied": self.agent_replied, "outcomes": dict(self.outcomes),
+            "contained": self.conversation_outcomes["bot_resolved"],
+            "spoke": total - self.conversation_outcomes["silent"], "handoffs_by_reason": dict(self.handoffs),
+            "claimed": self.claimed, "still_waiting": self.still_waiting, "agent_replied": self.agent_replied,
+            "ticket_outcomes": dict(self.outcomes),
+            "outcomes": dict(self.conversation_outcomes), "failures": dict(sorted(self.failures.items())),
             "csat": {str(s): self.csat[s] for s in range(1, 6)}, "nps": sorted(self.nps),
-            "proactive": {k: self.proactive[k] for k in ("shown", "engaged", "suppressed")},
+            "proactive": {**{k: self.proactive[k] for k in ("shown", "engaged", "suppressed")},
+                          "suppressed_by_reason": {"holdout": self.proactive["suppressed"]}
+                          if self.proactive["suppressed"] else {}},
             "rejected": dict(self.rejected), "surprises": self.surprises,
         }
 
@@ -87,6 +101,13 @@ class Day:
         self.rng = random.Random(seed)
         self.wait_s = wait_s
         self.counts = Counts()
+        self.waiting: list[_Conversation] = []  # still in the queue when the day ends
+
+    def leave_the_queue(self) -> None:
+        """The shoppers still waiting give up (after the figures are read): the shared queue is left clean."""
+        for conversation in self.waiting:
+            self._ok(self.client.post(f"/api/v1/conversations/{conversation.id}/leave", headers=conversation.headers))
+        self.waiting.clear()
 
     def play(self, shoppers: int) -> Counts:
         for _ in range(shoppers):
@@ -111,8 +132,16 @@ class Day:
             body["customer_id"] = rng.choice(SEGMENT_CUSTOMERS[segment])
             body["user_hash"] = user_hash(self.secret, body["customer_id"])
         created = self._ok(self.client.post("/api/v1/conversations", json=body))
-        conversation = _Conversation(created["conversation_id"], {"Authorization": f"Bearer {created['token']}"})
+        conversation = _Conversation(created["conversation_id"], {"Authorization": f"Bearer {created['token']}"},
+                                     lang)
         self.counts.conversations[f"{lang}/{segment}"] += 1
+        try:
+            self.talk(conversation, lang, segment)
+        finally:
+            self.counts.conversation_outcomes[conversation.outcome] += 1
+
+    def talk(self, conversation: _Conversation, lang: str, segment: str) -> None:
+        rng = self.rng
         prompted = rng.random() < 0.3 and self.proactive(conversation, lang)
         if prompted and rng.random() < 0.5:
             if segment != "anonymous":  # the shop reports a segment on the first message; there was none
@@ -121,10 +150,15 @@ class Day:
             return  # saw the prompt and left without a word
         if prompted:
             self.counts.proactive["engaged"] += 1
+        said_no = False
         for question in rng.sample(FAQ[lang], rng.choice((1, 2))):
-            self.faq(conversation, question)
-        if rng.random() < 0.2:
+            said_no = self.faq(conversation, question, say_no=rng.random() < 0.2)
+            if said_no:
+                break  # a "No" ends the questions (a second miss in a row would hand over)
+        if not said_no and rng.random() < 0.2:
             self.faq(conversation, MISS[lang])  # one miss in a row: not enough to hand off
+        if segment != "anonymous" and rng.random() < 0.15:
+            self.not_mine(conversation)
         if rng.random() < 0.15:
             self.bad_input(conversation)
         if rng.random() < 0.4:
@@ -146,12 +180,38 @@ class Day:
         self.counts.proactive["suppressed"] += 1  # the holdout group: the rule matched, nothing is shown
         return False
 
-    def faq(self, conversation: _Conversation, question: str) -> None:
+    def faq(self, conversation: _Conversation, question: str, say_no: bool = False) -> bool:
+        """Ask, and answer "Did this help?" with its button; True when the shopper said No."""
         reply = self.say(conversation, question)
         texts = " ".join(m["text"] for m in reply["messages"])
-        for decision, phrases in KB_REPLIES.items():
-            if any(p in texts for p in phrases):
-                self.counts.kb[decision] += 1
+        decision = next((d for d, phrases in KB_REPLIES.items() if any(p in texts for p in phrases)), None)
+        if decision:
+            self.counts.kb[decision] += 1
+        if decision == "none":
+            self.failed(conversation, "kb_none")
+        elif any(p in texts for p in OUT_OF_SCOPE):
+            self.failed(conversation, "out_of_scope")
+        elif decision == "clarify":
+            conversation.outcome = "abandoned_midway"  # offered a choice; the shopper picks none
+        elif decision == "answer":
+            conversation.outcome = "bot_resolved"
+            helpful = _button(reply, "/deny" if say_no else "/affirm")
+            self.say(conversation, helpful)
+            if say_no:
+                self.failed(conversation, "not_helpful")
+                return True
+        return False
+
+    def not_mine(self, conversation: _Conversation) -> None:
+        """A customer asks about an order number that is not theirs: the bot cannot go on."""
+        reply = self.say(conversation, NOT_MINE[conversation.lang])
+        if self._expect(any(p in m["text"] for m in reply["messages"] for p in DEAD_END),
+                        f"no dead end for another's order: {reply['messages']!r:.120}"):
+            conversation.outcome = "abandoned_at_dead_end"
+
+    def failed(self, conversation: _Conversation, kind: str) -> None:
+        self.counts.failures[f"{conversation.lang}/{kind}"] += 1
+        conversation.outcome = "abandoned_after_no" if kind == "not_helpful" else "abandoned_after_miss"
 
     def bad_input(self, conversation: _Conversation) -> None:
         path = f"/api/v1/conversations/{conversation.id}/messages"
@@ -168,10 +228,16 @@ class Day:
         if not self._expect(reply["mode"] == "queued", f"asked for a person, mode {reply['mode']}"):
             return
         self.counts.handoffs["human_requested"] += 1
+        conversation.outcome = "open"
         if rng.random() < 0.15:
             self._ok(self.client.post(f"/api/v1/conversations/{conversation.id}/leave", headers=conversation.headers))
             self.counts.outcomes["cancelled"] += 1
+            conversation.outcome = "abandoned_waiting"
             return
+        if rng.random() < 0.1:
+            self.counts.still_waiting += 1
+            self.waiting.append(conversation)
+            return  # nobody takes it before the day's figures are read: a wait still running
         agent = {"Authorization": f"Bearer {self.agents[lang]}"}
         ticket = self.claim(agent, conversation.id)
         lease = {**agent, "X-Lease-Token": ticket["lease_token"]}
@@ -183,10 +249,12 @@ class Day:
             self._ok(self.client.post(f"/api/v1/agent/tickets/{ticket['id']}/handback", headers=lease, json={}))
             self.counts.outcomes["handed_back"] += 1
             conversation.mode = "bot"
+            conversation.outcome = "agent_resolved"
             return
         self._ok(self.client.post(f"/api/v1/agent/tickets/{ticket['id']}/resolve", headers=lease,
                                   json={"code": "answered"}))
         self.counts.outcomes["resolved"] += 1
+        conversation.outcome = "agent_resolved"
         self.feedback(conversation)
 
     def claim(self, agent: dict[str, str], conversation_id: str) -> dict[str, Any]:
@@ -218,6 +286,8 @@ class Day:
             time.sleep(float(response.headers.get("Retry-After", "5")))
         reply = self._ok(response)
         self.counts.turns += 1  # the script speaks only while the bot owns the conversation
+        if conversation.outcome == "silent":
+            conversation.outcome = "abandoned_midway"  # spoke; what the reply did decides the rest
         conversation.mode = reply["mode"]
         return reply
 
@@ -248,7 +318,18 @@ class Day:
 class _Conversation:
     id: str
     headers: dict[str, str]
+    lang: str
     mode: str = "bot"
+    outcome: str = "silent"
+
+
+def _button(reply: dict[str, Any], payload_start: str) -> str:
+    """The payload of the reply's button that starts so, as the widget sends it when tapped."""
+    for message in reply["messages"]:
+        for button in message.get("buttons") or []:
+            if button["payload"].startswith(payload_start):
+                return str(button["payload"])
+    raise RuntimeError(f"no {payload_start} button in {reply['messages']!r:.200}")
 
 
 def tickets_in(redis_url: str, key_prefix: str) -> Callable[[str], str]:

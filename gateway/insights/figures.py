@@ -7,6 +7,7 @@ Definitions are in the README ("Insights") and the docstrings below.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import time
@@ -140,6 +141,15 @@ def compute(store: InsightsStore, period: Period, now: float | None = None) -> d
         tally.add(conversation_id, ts, type_, json.loads(fields), lang or "")
     now = time.time() if now is None else now
     return {"period": period.to_api(), **_figures(tally, outcome, now), "trend": _trend(tally, day, outcome, period)}
+
+
+def conversations_with(store: InsightsStore, period: Period, outcome: str, limit: int) -> list[tuple[str, str, str]]:
+    """(id, ISO start time, language) of the newest conversations in the period with this outcome."""
+    where, params = _conversation_filter(period)
+    rows = store.query(f"SELECT id, started, lang FROM conversations c WHERE {where} AND c.outcome = ? "
+                       "ORDER BY started DESC LIMIT ?", [*params, outcome, limit])
+    return [(cid, dt.datetime.fromtimestamp(started, dt.UTC).isoformat(timespec="seconds"), lang or "")
+            for cid, started, lang in rows]
 
 
 def _conversation_filter(period: Period) -> tuple[str, list[Any]]:

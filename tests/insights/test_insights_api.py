@@ -114,3 +114,17 @@ def test_without_a_metrics_token_only_loopback_clients_may_scrape(rasa_stack, re
         response = scraper.get("/metrics")
     assert response.status_code == status
     assert "loopback" in response.json()["error"]["message"] if status == 403 else "shopassist_" in response.text
+
+
+def test_examples_name_a_known_outcome_and_are_for_leads_only(insights_gateway, tokens) -> None:
+    client, _ = insights_gateway
+    query = {"from": TODAY.isoformat(), "to": TODAY.isoformat()}
+    unknown = client.get("/api/v1/insights/examples", params={**query, "outcome": "contained"},
+                         headers=tokens["lead"])
+    assert unknown.status_code == 422 and "unknown outcome 'contained'" in unknown.json()["error"]["message"]
+    assert "abandoned_after_no" in unknown.json()["error"]["message"]
+    editor = client.get("/api/v1/insights/examples", params={**query, "outcome": "silent"}, headers=tokens["editor"])
+    assert editor.status_code == 403
+    empty = client.get("/api/v1/insights/examples", params={**query, "outcome": "left_message", "lang": "ko"},
+                       headers=tokens["lead"])
+    assert empty.status_code == 200 and empty.json()["examples"] == []

@@ -62,7 +62,14 @@ def test_a_lead_sees_the_days_figures_filters_them_and_reads_them_in_korean(
     tile = page.locator('[data-figure="conversations"] .value')
     expect(tile).to_have_text(str(counts["conversations"]))
     contained = counts["contained"]
-    expect(page.locator('[data-figure="containment"] .note')).to_have_text(f"{contained} / {counts['conversations']}")
+    expect(page.locator('[data-figure="containment"] .note')).to_have_text(f"{contained} / {counts['spoke']}")
+    for outcome, n in counts["outcomes"].items():  # how each conversation ended, as the script played it
+        expect(page.locator(f'#outcome-rows tr[data-outcome="{outcome}"] td').nth(1)).to_have_text(str(n))
+    expect(page.locator('[data-figure="wait_p50"] .note')).to_contain_text(f"n = {counts['handed_off']} (")
+    ended = next(o for o in ("bot_resolved", "agent_resolved", "abandoned_after_miss") if counts["outcomes"].get(o))
+    page.locator(f'#outcome-rows tr[data-outcome="{ended}"]').click()
+    expect(page.locator("#examples .example").first).to_be_visible()
+    assert page.locator("#examples .example").count() == min(5, counts["outcomes"][ended])
     expect(page.locator("#trend-chart svg rect.bar")).to_have_count(7)  # the last seven days, today included
     expect(page.locator("#csat-chart svg rect.bar")).to_have_count(5)
     expect(page.locator("#trend-chart svg polyline.line")).to_have_count(1)

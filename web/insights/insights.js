@@ -22,6 +22,15 @@
       turns: "Bot turns", resolved: "Resolved by agents", handedBack: "Handed back",
       shown: "Prompts shown", engaged: "Prompts engaged", suppressed: "Prompts suppressed",
       kbAnswer: "KB answered", kbNone: "KB no answer", answers: "answers", none: "None in this period.",
+      outcomesTitle: "How conversations ended", failuresTitle: "Failures by kind", kinds: "Kinds",
+      tooFew: "too few to rely on", censored: "still waiting or left", atLeast: "at least",
+      o_bot_resolved: "Resolved by the bot", o_agent_resolved: "Resolved by an agent", o_left_message: "Left a message",
+      o_abandoned_after_miss: "Left after a miss", o_abandoned_after_no: "Left after a “No”",
+      o_abandoned_at_dead_end: "Left at a dead end", o_abandoned_waiting: "Left the queue",
+      o_abandoned_midway: "Left midway", o_open: "Open", o_silent: "Never wrote",
+      f_kb_none: "No article", f_nlu_fallback: "Not understood", f_misunderstood: "No rule",
+      f_out_of_scope: "Out of scope", f_not_helpful: "“No” to “Did this help?”", f_rephrased: "Asked again",
+      f_handoff_after_answer: "Asked for a person after an answer",
       unknownToken: "Unknown token.", wrongToken: "This is not a lead token.", failed: "Request failed: ",
       legendConv: "conversations", legendCont: "containment %", langToggle: "한국어" },
     ko: { title: "ShopAssist 상담 인사이트", signIn: "로그인", signOut: "로그아웃", leadToken: "리드 토큰",
@@ -36,6 +45,15 @@
       turns: "봇 응답 턴", resolved: "상담원 해결", handedBack: "봇으로 복귀",
       shown: "프롬프트 노출", engaged: "프롬프트 반응", suppressed: "프롬프트 억제",
       kbAnswer: "도움말 답변", kbNone: "도움말 없음", answers: "응답", none: "이 기간에는 없어요.",
+      outcomesTitle: "대화 결과", failuresTitle: "유형별 실패", kinds: "유형",
+      tooFew: "표본이 너무 적어요", censored: "대기 중 또는 이탈", atLeast: "최소",
+      o_bot_resolved: "봇이 해결", o_agent_resolved: "상담원이 해결", o_left_message: "메시지 남김",
+      o_abandoned_after_miss: "답을 못 받고 이탈", o_abandoned_after_no: "‘아니요’ 후 이탈",
+      o_abandoned_at_dead_end: "막다른 길에서 이탈", o_abandoned_waiting: "대기 중 이탈",
+      o_abandoned_midway: "중간에 이탈", o_open: "진행 중", o_silent: "메시지 없음",
+      f_kb_none: "도움말 없음", f_nlu_fallback: "이해 못 함", f_misunderstood: "규칙 없음",
+      f_out_of_scope: "범위 밖", f_not_helpful: "‘도움이 되었나요?’에 아니요", f_rephrased: "다시 질문",
+      f_handoff_after_answer: "답변 직후 상담원 요청",
       unknownToken: "알 수 없는 토큰이에요.", wrongToken: "리드 토큰이 아니에요.", failed: "요청 실패: ",
       legendConv: "대화", legendCont: "자동 해결률 %", langToggle: "English" }
   };
@@ -123,36 +141,75 @@
     document.body.dataset.loaded = f.period.from + ".." + f.period.to + "|" + (f.period.lang || "") + "|" + (f.period.segment || "");
     $("tiles").replaceChildren(
       tile("conversations", f.conversations, null, "conversations"),
-      tile("containment", percent(f.containment), f.contained + " / " + f.conversations, "containment"),
+      tile("containment", percent(f.containment), f.contained + " / " + (f.conversations - f.outcomes.silent), "containment"),
       tile("handoffRate", percent(f.handoff_rate), f.handed_off + " / " + f.conversations, "handoff_rate"),
-      tile("waitP50", seconds(f.wait_s.p50), "n = " + f.wait_s.n, "wait_p50"),
-      tile("waitP95", seconds(f.wait_s.p95), null, "wait_p95"),
-      tile("frtP50", seconds(f.first_response_s.p50), "n = " + f.first_response_s.n, "frt_p50"),
-      tile("frtP95", seconds(f.first_response_s.p95), null, "frt_p95"),
+      tile("waitP50", bound(f.wait_s, "p50"), sample(f.wait_s), "wait_p50"),
+      tile("waitP95", bound(f.wait_s, "p95"), null, "wait_p95"),
+      tile("frtP50", bound(f.first_response_s, "p50"), sample(f.first_response_s), "frt_p50"),
+      tile("frtP95", bound(f.first_response_s, "p95"), null, "frt_p95"),
       tile("csat", plain(f.csat.average), "n = " + f.csat.n, "csat"),
       tile("nps", plain(f.nps.score), "n = " + f.nps.n, "nps"),
-      tile("resolved", f.outcomes.resolved, null, "resolved"),
-      tile("handedBack", f.outcomes.handed_back, null, "handed_back"),
+      tile("resolved", f.ticket_outcomes.resolved, null, "resolved"),
+      tile("handedBack", f.ticket_outcomes.handed_back, null, "handed_back"),
       tile("turns", f.turns, null, "turns"),
       tile("kbAnswer", f.kb.answer, null, "kb_answer"),
       tile("kbNone", f.kb.none, null, "kb_none"),
       tile("shown", f.proactive.shown, null, "proactive_shown"),
       tile("engaged", f.proactive.engaged, null, "proactive_engaged"),
-      tile("suppressed", f.proactive.suppressed, null, "proactive_suppressed"));
+      tile("suppressed", f.proactive.suppressed, reasons(f.proactive.suppressed_by_reason), "proactive_suppressed"));
+    rows($("outcome-rows"), Object.keys(f.outcomes).map(function (o) { return { name: o, n: f.outcomes[o] }; }),
+      function (o) { return [t("o_" + o.name), o.n]; }, function (tr, o) {
+        tr.dataset.outcome = o.name;
+        if (o.n) { tr.className = "clickable"; tr.tabIndex = 0; tr.addEventListener("click", function () { examples(o.name); }); }
+      });
+    rows($("failure-rows"), Object.keys(f.failures.en).map(function (k) { return k; }),
+      function (k) { return [t("f_" + k), f.failures.en[k], f.failures.ko[k]]; }, function (tr, k) { tr.dataset.kind = k; });
     rows($("reason-rows"), f.handoffs_by_reason, function (r) { return [r.reason, r.conversations, percent(r.rate)]; });
-    rows($("article-rows"), f.top_articles, function (a) { return [a.article_id, a.count]; });
-    rows($("miss-rows"), f.top_misses, function (m) { return [m.text, m.lang, m.count]; });
+    rows($("article-rows"), perLanguage(f.top_articles), function (a) { return [a.title, a.lang, a.count]; });
+    rows($("miss-rows"), perLanguage(f.top_misses), function (m) {
+      return [m.text, m.lang, Object.keys(m.kinds).map(function (k) { return t("f_" + k); }).join(", "), m.count];
+    });
     trendChart($("trend-chart"), f.trend);
     csatChart($("csat-chart"), f.csat.distribution);
   }
-  function rows(body, items, cells) {
+  function rows(body, items, cells, mark) {
     body.replaceChildren();
-    if (!items.length) { var tr = el("tr"); var td = el("td", "empty", t("none")); td.colSpan = 3; tr.append(td); body.append(tr); return; }
+    if (!items.length) { var tr = el("tr"); var td = el("td", "empty", t("none")); td.colSpan = 4; tr.append(td); body.append(tr); return; }
     items.forEach(function (item) {
       var tr = el("tr");
       cells(item).forEach(function (c) { tr.append(el("td", null, c)); });
+      if (mark) mark(tr, item);
       body.append(tr);
     });
+  }
+  // the masked transcripts behind one outcome, newest first
+  function examples(outcome) {
+    var query = new URLSearchParams(Object.assign({ outcome: outcome, limit: "5" }, filters())).toString();
+    fetch("/api/v1/insights/examples?" + query, { headers: { Authorization: "Bearer " + token } })
+      .then(function (r) { return r.json().then(function (d) { if (!r.ok) throw new Error((d.error && d.error.message) || r.status); return d; }); })
+      .then(function (data) {
+        var box = $("examples"); box.replaceChildren(el("h3", null, t("o_" + outcome)));
+        data.examples.forEach(function (x) {
+          var item = el("section", "example"); item.dataset.conversation = x.conversation_id;
+          item.append(el("div", "note", x.started.replace("T", " ").slice(0, 16) + " · " + x.lang));
+          x.messages.forEach(function (m) { item.append(el("p", "msg " + m.sender, m.sender + ": " + m.text)); });
+          box.append(item);
+        });
+        box.hidden = false;
+      }, function (err) { alertBox(t("failed") + err.message); });
+  }
+  function perLanguage(byLang) {
+    return ["en", "ko"].reduce(function (all, lang) {
+      return all.concat((byLang[lang] || []).map(function (item) { return Object.assign({ lang: lang }, item); }));
+    }, []);
+  }
+  // a percentile of waits some of which still run is a lower bound: say so, with n and how many still run
+  function bound(w, p) { return (w[p + "_at_least"] ? "≥ " : "") + seconds(w[p]); }
+  function sample(w) {
+    return "n = " + w.n + " (" + w.censored + " " + t("censored") + ")" + (w.enough ? "" : " · " + t("tooFew"));
+  }
+  function reasons(byReason) {
+    return Object.keys(byReason).map(function (r) { return r + " " + byReason[r]; }).join(", ") || null;
   }
 
   // --- charts --------------------------------------------------------------------------------------
