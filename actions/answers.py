@@ -13,6 +13,7 @@ import re
 import time
 
 from actions import buttons, pending, runtime
+from actions.after_answer import article_shown_last_turn, asked_question, rephrased_question
 from actions.base import ShopAction
 from actions.turn import Turn
 
@@ -50,21 +51,17 @@ async def answer_question(turn: Turn, text: str, category: str | None = None) ->
                          kb_candidates=[_candidate(h.id, h.title, h.score) for h in result.ranked[:3]])
         turn.offer_human(("Sorry, I couldn't find an answer to that in our help articles.",
                           "죄송해요, 도움말에서 답을 찾지 못했어요."), ASK_PERSON, buttons.yes_no(turn))
+    # after kb_none above, which then keeps its source (one miss per turn)
+    offered = [h.id for h in result.results] if result.decision in ("answer", "clarify") else []
+    earlier = rephrased_question(turn, kb.tokenizer, text, offered)
+    if earlier:
+        shown = kb.get(article_shown_last_turn(turn) or "")
+        turn.record_miss("rephrased", intent=turn.intent, confidence=round(turn.confidence, 4), question=earlier,
+                         kb_candidates=[_candidate(shown.id, shown.title, None)] if shown else [])
 
 
 def _candidate(article_id: str, title: str, score: float | None) -> dict[str, object]:
     return {"id": article_id, "title": title, "score": None if score is None else round(float(score), 4)}
-
-
-def asked_question(turn: Turn) -> str | None:
-    """The shopper's last typed message before this one: the question an article answered
-    (button taps arrive as `/intent{...}` payloads and are skipped)."""
-    users = [e for e in turn.tracker.events if e.get("event") == "user"]
-    for event in reversed(users[:-1]):
-        text = str(event.get("text") or "").strip()
-        if text and not text.startswith("/"):
-            return text
-    return None
 
 
 def show_article(turn: Turn, article_id: str, answer: str, alternatives: list[str]) -> None:

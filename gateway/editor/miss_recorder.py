@@ -16,7 +16,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from contracts.keys import RedisKeys
-from contracts.signals import MISS_SOURCES
+from contracts.signals import MISS_SOURCES, missed_question
 from gateway.conversations import Conversation
 from gateway.masking import mask
 
@@ -56,14 +56,14 @@ class MissRecorder:
 
     async def _miss(self, conversation: Conversation, text: str, signal: dict[str, Any]) -> None:
         source = signal.get("source")
-        # "this did not help" is said about the question the article answered, not about "no"
-        asked = signal.get("question") if source == "not_helpful" else text
-        if source not in MISS_SOURCES or not isinstance(asked, str) or not asked.strip():
+        # "No", a rephrase or "a person please" is about the earlier question, not about this text
+        asked = missed_question(signal, text)
+        if source not in MISS_SOURCES or asked is None:
             log.warning("miss signal ignored", extra={"source": str(source)[:40]})
             return
         confidence = signal.get("confidence")
         await self._redis.xadd(self._keys.editor_misses(), {
-            "text": mask(asked.strip())[:MAX_TEXT], "lang": _lang(signal, conversation), "source": source,
+            "text": mask(asked)[:MAX_TEXT], "lang": _lang(signal, conversation), "source": source,
             "intent": str(signal.get("intent") or ""),
             "confidence": "" if confidence is None else str(float(confidence)),
             "kb_candidates": json.dumps(_candidates(signal.get("kb_candidates")), ensure_ascii=False),
