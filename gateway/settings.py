@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     editor_cluster_similarity: float = Field(
         0.5, gt=0, le=1,
         description="Similarity (half embedding cosine, half token overlap) at which a miss joins a cluster.")
+    editor_suggestion_floor: float = Field(
+        0.7, ge=0, le=1,
+        description="An inbox suggestion's intent confidence below this is shown as a hint, never pre-selected.")
     editor_preview_questions: int = Field(
         500, ge=1, le=5000, description="Latest real FAQ questions an article preview replays.")
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
+from contracts.signals import MISS_SOURCES
 from gateway.api.editor_content_models import ARTICLE_ID, ArticleBody, Resolution
 from gateway.auth import require_staff
 from gateway.errors import ComponentUnavailable, Invalid
@@ -31,10 +32,12 @@ async def _editor(request: Request) -> tuple[Services, dict[str, str]]:
 @router.get("/misses/clusters", summary="Misses grouped by meaning, largest first, with a suggestion each")
 async def clusters(request: Request, lang: Literal["en", "ko"] = "en",
                    status: Literal["open", "resolved", "all"] = "open",
+                   kind: Literal[MISS_SOURCES] | None = Query(  # type: ignore[valid-type]
+                       None, description="Only clusters with a miss of this kind"),
                    limit: int = Query(50, ge=1, le=200)) -> dict[str, Any]:
     services, _ = await _editor(request)
     try:
-        return {"clusters": await services.editor_content.inbox.clusters(lang, status, limit)}
+        return {"clusters": await services.editor_content.inbox.clusters(lang, status, limit, kind)}
     except KbNotReady as exc:  # clustering embeds with the KB's model
         raise ComponentUnavailable("kb", str(exc)) from exc
 

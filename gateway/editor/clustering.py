@@ -18,15 +18,18 @@ from __future__ import annotations
 import hashlib
 import threading
 import zlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from contracts.signals import MISS_SOURCES
 from gateway.editor.misses import Miss
 
 MAX_CACHED = 20_000
 TOKEN_DIMS = 1024
+MAX_EXAMPLES = 5
 DENSE_SHARE = 0.5  # cosine of the joined vectors = share * dense cosine + (1 - share) * token cosine
 
 
@@ -90,17 +93,18 @@ class MissCluster:
 
     @property
     def examples(self) -> list[str]:
-        """Up to five distinct texts, newest first."""
-        seen: list[str] = []
-        for miss in reversed(self.misses):
-            if miss.text not in seen:
-                seen.append(miss.text)
-            if len(seen) == 5:
-                break
-        return seen
+        """Up to MAX_EXAMPLES distinct texts, newest first."""
+        return list(dict.fromkeys(m.text for m in reversed(self.misses)))[:MAX_EXAMPLES]
 
     def summary(self) -> dict[str, object]:
-        return {"id": self.id, "lang": self.lang, "count": len(self.misses), "examples": self.examples,
+        """What the inbox shows.  ``count`` is every miss; each example carries how many of them
+        had its text and ``more`` counts the distinct texts not shown, so the two always add up."""
+        times = Counter(m.text for m in self.misses)
+        sources = Counter(m.source for m in self.misses)
+        examples = self.examples
+        return {"id": self.id, "lang": self.lang, "count": len(self.misses), "examples": examples,
+                "example_counts": [times[text] for text in examples], "more": len(times) - len(examples),
+                "kinds": {source: sources[source] for source in MISS_SOURCES if sources[source]},
                 "first_seen": self.misses[0].ts, "last_seen": self.misses[-1].ts}
 
 

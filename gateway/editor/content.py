@@ -34,6 +34,7 @@ def editor_content(settings: Settings, redis: Redis, keys: RedisKeys, rasa: Rasa
         lock_file=settings.var_dir / "editor-sources.lock", rasa_env=settings.rasa_env))
     changes = ChangeLog(redis, keys)
     clusterer = MissClusterer(kb.encode, kb.tokenizer.tokens, settings.editor_cluster_similarity)
-    inbox = MissInbox(MissStore(redis, keys), clusterer, Suggester(rasa, kb), sources, changes)
+    suggester = Suggester(rasa, kb, settings.editor_suggestion_floor)
+    inbox = MissInbox(MissStore(redis, keys), clusterer, suggester, sources, changes)
     return EditorContent(inbox, sources, KbPreview(redis, keys, kb, sources, settings.editor_preview_questions),
                          changes)

@@ -38,17 +38,20 @@ class MissInbox:
         misses = [m for m in await self._store.misses(lang) if m.id not in resolved]
         return await asyncio.to_thread(self._clusterer.clusters, misses)
 
-    async def clusters(self, lang: str, status: str, limit: int) -> list[dict[str, Any]]:
-        """Clusters ordered by count (largest first); suggestions for the open ones shown."""
+    async def clusters(self, lang: str, status: str, limit: int, kind: str | None = None) -> list[dict[str, Any]]:
+        """Clusters ordered by count (largest first); suggestions for the open ones shown.  With
+        `kind` (a miss source), only the clusters holding at least one miss of that kind: clusters
+        are formed over every kind, so a cluster keeps its id (and its resolve link) under a filter."""
         out: list[dict[str, Any]] = []
         if status in ("open", "all"):
             found = sorted(await self._open_clusters(lang), key=lambda c: (-len(c.misses), -c.misses[-1].ts))
-            shown = found[:limit]
+            shown = [c for c in found if kind is None or any(m.source == kind for m in c.misses)][:limit]
             suggestions = await asyncio.gather(*(self._suggester.suggest(c.examples[0], lang) for c in shown))
             out += [{**c.summary(), "status": "open", "suggestion": s} for c, s in zip(shown, suggestions, strict=True)]
         if status in ("resolved", "all"):
             out += [r for r in (await self._store.resolutions()).values()
-                    if r.get("lang") == lang and r.get("status") == "resolved"]
+                    if r.get("lang") == lang and r.get("status") == "resolved"
+                    and (kind is None or kind in (r.get("kinds") or {}))]
         return sorted(out, key=lambda c: -int(c["count"]))[:limit]
 
     async def resolve(self, cluster_id: str, action: dict[str, Any], actor: dict[str, str]) -> dict[str, Any]:

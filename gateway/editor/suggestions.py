@@ -20,9 +20,10 @@ NOT_SUGGESTED = frozenset({"nlu_fallback"})
 
 
 class Suggester:
-    def __init__(self, rasa: RasaClient, kb: KnowledgeBase) -> None:
+    def __init__(self, rasa: RasaClient, kb: KnowledgeBase, floor: float) -> None:
         self._rasa = rasa
         self._kb = kb
+        self._floor = floor
         self._cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
 
     async def suggest(self, text: str, lang: str) -> dict[str, Any]:
@@ -44,7 +45,8 @@ class Suggester:
         for entry in parsed.get("intent_ranking") or [parsed.get("intent") or {}]:
             name = entry.get("name")
             if name and name not in NOT_SUGGESTED and not name.startswith("EXTERNAL_"):
-                return {"name": name, "confidence": round(float(entry.get("confidence") or 0.0), 4)}
+                confidence = round(float(entry.get("confidence") or 0.0), 4)
+                return {"name": name, "confidence": confidence, "confident": confidence >= self._floor}
         return None
 
     async def _article(self, text: str, lang: str) -> dict[str, Any] | None:
@@ -55,4 +57,5 @@ class Suggester:
         if not result.ranked:
             return None
         best = result.ranked[0]
-        return {"id": best.id, "title": best.title, "score": round(best.score, 4)}
+        confident = result.decision == "answer" and result.results[0].id == best.id
+        return {"id": best.id, "title": best.title, "score": round(best.score, 4), "confident": confident}

@@ -1,7 +1,8 @@
-/* The miss inbox: clusters of unanswered questions per language, refreshed every few seconds,
- * each resolved by adding (the ticked) examples to an intent or an article, or by marking it
- * out of scope or dismissing it. A cluster that did not change keeps its node, so a refresh
- * does not undo the editor's ticks and choices. */
+/* The miss inbox: clusters of unanswered questions per language (and kind of miss), refreshed
+ * every few seconds, each resolved by adding (the ticked) examples to an intent or an article,
+ * or by marking it out of scope or dismissing it. A cluster that did not change keeps its node,
+ * so a refresh does not undo the editor's ticks and choices. Only a confident suggestion is
+ * pre-selected; a low-confidence one is shown as a hint and leaves the choice empty. */
 import { $, api, button, el, notice, score, showError, when, who, working } from "./api.js";
 import { articleList, onArticlesChanged } from "./articles.js";
 import { onLangChange, t } from "./i18n.js";
@@ -15,6 +16,7 @@ export async function startInbox() {
   intents = (await api("GET", "/intents")).intents.map((i) => i.name).sort();
   $("inbox-lang").addEventListener("change", () => refresh(true));
   $("inbox-status").addEventListener("change", () => refresh(true));
+  $("inbox-kind").addEventListener("change", () => refresh(true));
   $("inbox-refresh").addEventListener("click", () => refresh(true));
   onLangChange(() => refresh(true));
   onArticlesChanged(() => refresh(true).catch(showError));
@@ -25,9 +27,9 @@ export async function startInbox() {
 export function stopInbox() { clearInterval(timer); }
 
 async function refresh(rebuild) {
-  const lang = $("inbox-lang").value, status = $("inbox-status").value;
-  const [data, articles] = await Promise.all([
-    api("GET", `/misses/clusters?lang=${lang}&status=${status}`), articleList(lang)]);
+  const lang = $("inbox-lang").value, status = $("inbox-status").value, kind = $("inbox-kind").value;
+  const query = new URLSearchParams({ lang, status, ...(kind ? { kind } : {}) });
+  const [data, articles] = await Promise.all([api("GET", `/misses/clusters?${query}`), articleList(lang)]);
   if (rebuild) shown = new Map();
   const next = new Map();
   const list = $("clusters");
@@ -47,17 +49,22 @@ function clusterNode(cluster, articles) {
   li.dataset.cluster = cluster.id;
   const head = el("div", "cluster-head");
   head.append(el("strong", "count", t("count", cluster.count)), el("span", "badge", cluster.lang),
-              el("span", "badge " + cluster.status, t("status_" + cluster.status)));
+              el("span", "badge " + cluster.status, t("status_" + cluster.status)),
+              ...Object.entries(cluster.kinds || {}).map(([kind, n]) =>
+                el("span", "badge kind " + kind, `${t("miss_" + kind)} ${t("times", n)}`)));
   li.append(head, el("p", "seen", t("seen", when(cluster.first_seen), when(cluster.last_seen))));
 
   const examples = el("fieldset", "examples");
   examples.appendChild(el("legend", null, t("examples")));
-  cluster.examples.forEach((text) => {
+  cluster.examples.forEach((text, i) => {
     const label = el("label", "example"), box = el("input");
     box.type = "checkbox"; box.checked = true; box.value = text;
     label.append(box, el("span", null, text));
+    const times = (cluster.example_counts || [])[i];
+    if (times > 1) label.appendChild(el("span", "times", t("times", times)));
     examples.appendChild(label);
   });
+  if (cluster.more > 0) examples.appendChild(el("p", "more", t("more_examples", cluster.more)));
   li.append(examples, el("p", "suggestion", suggestionText(cluster.suggestion)));
   if (cluster.status === "resolved") {
     li.appendChild(el("p", "resolution", t("resolution", describe(cluster.resolution))));
@@ -70,9 +77,9 @@ function clusterNode(cluster, articles) {
 function actions(cluster, articles, examples) {
   const suggestion = cluster.suggestion || {};
   const ticked = () => [...examples.querySelectorAll("input:checked")].map((box) => box.value);
-  const intentPick = select(intents.map((name) => [name, name]), suggestion.intent && suggestion.intent.name, t("intent"));
+  const intentPick = select(intents.map((name) => [name, name]), confident(suggestion.intent), t("intent"));
   const articlePick = select(articles.map((a) => [a.id, `${a.title} (${a.id})`]),
-                             suggestion.article && suggestion.article.id, t("article"));
+                             confident(suggestion.article), t("article"));
   intentPick.classList.add("intent-pick");
   articlePick.classList.add("article-pick");
   const box = el("div", "cluster-actions");
@@ -86,6 +93,11 @@ function actions(cluster, articles, examples) {
     button(t("out_of_scope"), "quiet out-of-scope", () => resolve(cluster, { action: "out_of_scope" })),
     button(t("dismiss"), "quiet dismiss", () => resolve(cluster, { action: "dismiss" })));
   return box;
+}
+
+/** The id or name of a suggestion worth pre-selecting, or null for a hint. */
+function confident(suggested) {
+  return suggested && suggested.confident ? suggested.name || suggested.id : null;
 }
 
 function withExamples(chosen, target, then) {
@@ -115,8 +127,9 @@ async function resolve(cluster, body) {
 
 function suggestionText(suggestion) {
   const parts = [];
-  if (suggestion && suggestion.intent) parts.push(t("suggest_intent", suggestion.intent.name, score(suggestion.intent.confidence)));
-  if (suggestion && suggestion.article) parts.push(t("suggest_article", suggestion.article.title, score(suggestion.article.score)));
+  const intent = suggestion && suggestion.intent, article = suggestion && suggestion.article;
+  if (intent) parts.push(t(intent.confident ? "suggest_intent" : "hint_intent", intent.name, score(intent.confidence)));
+  if (article) parts.push(t(article.confident ? "suggest_article" : "hint_article", article.title, score(article.score)));
   return parts.length ? parts.join(" · ") : t("no_suggestion");
 }
 
