@@ -33,13 +33,15 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings, _: argparse.Namespace) -> int:
-    from gateway.editor.versions import live_model
+    from functools import partial
+
+    from gateway.editor.pipeline import model_to_serve
     from gateway.ops import secrets_file, stack
 
     if secrets_file.ensure(settings):
         settings = load_settings()
     settings.require_secrets()
-    return stack.run(settings, live_model)
+    return stack.run(settings, partial(model_to_serve, settings))  # a fresh install records v1 there
 
 
 def _train(settings: Settings, _: argparse.Namespace) -> int:

@@ -11,13 +11,15 @@ from typing import Any
 
 import httpx
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from contracts.keys import RedisKeys
 from gateway.conversations import ConversationStore
 from gateway.editor.content import EditorContent, editor_content
 from gateway.editor.jobs import JobRunner
 from gateway.editor.miss_recorder import MissRecorder
-from gateway.editor.pipeline import Pipeline
+from gateway.editor.pipeline import INSTALL_ACTOR, DeployRequest, Pipeline
+from gateway.errors import Conflict
 from gateway.insights.observer import TurnInsights
 from gateway.insights.runtime import Insights, open_insights
 from gateway.privacy.consent import ConsentPolicy, ConsentStore
@@ -61,6 +63,18 @@ class Services:
         return health
 
 
+async def _test_the_installed_version(jobs: JobRunner) -> None:
+    """A fresh install's v1 may wait for its NLU report: test it as a background job, once (a
+    second gateway process starting at the same time finds the pipeline lock taken)."""
+    try:
+        if await jobs.pipeline.install_report_needed():
+            await jobs.start("test", DeployRequest(), INSTALL_ACTOR)
+    except Conflict:
+        pass
+    except RedisError as exc:  # Redis down: /healthz says so; the next start tries again
+        log.warning("could not check the installed version's NLU report: %s", exc)
+
+
 @asynccontextmanager
 async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Services]:
     redis = Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=1)
@@ -91,6 +105,7 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
     turns.observers.append(MissRecorder(redis, keys))
     relay.start()
     try:
+        await _test_the_installed_version(editor_jobs)
         async with open_insights(settings, redis, queue) as insights:
             turns.observers.append(TurnInsights(insights.log))
             proactive.insights = insights.log

@@ -3,6 +3,8 @@
 A version is what a deploy made live: the model (by its training hash and file), the KB
 index version, the NLU metrics the gate compared, who and when, the summary, and the reason
 when the gate was overridden.  Rollbacks move `live` and are logged; they create no version.
+A fresh install records what it started with as v1 (`record_first`), so something is always
+live; its NLU metrics may follow later (`"report": "pending"` until `attach_report`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline as RedisPipeline
+from redis.exceptions import WatchError
 
 from contracts.keys import RedisKeys
 from gateway.ops.console import say
@@ -32,12 +36,47 @@ class VersionStore:
         number = await self._redis.incr(self._keys.editor_version_seq())
         version = {"id": f"v{number}", **fields, "actor": actor, "ts": now_iso()}
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self._keys.editor_versions(), version["id"], json.dumps(version, ensure_ascii=False))
-            pipe.rpush(self._keys.editor_version_order(), version["id"])
-            pipe.set(self._keys.editor_live(), version["id"])
-            pipe.rpush(self._keys.editor_live_log(), _log_entry(version["id"], "deploy", actor))
+            self._make_live(pipe, version, "deploy")
             await pipe.execute()
         return version
+
+    async def record_first(self, fields: dict[str, Any], *, actor: dict[str, str]) -> dict[str, Any] | None:
+        """Store `fields` as v1 and make it live, unless a version was ever recorded; None then.
+
+        Atomic against itself and `record`: the sequence number every version takes is WATCHed,
+        so of two starts at once one records v1 and the other nothing, and a deploy racing an
+        install becomes v2 (or v1, the install then recording nothing)."""
+        seq = self._keys.editor_version_seq()
+        version = {"id": "v1", **fields, "actor": actor, "ts": now_iso()}
+        async with self._redis.pipeline(transaction=True) as pipe:
+            try:
+                await pipe.watch(seq)
+                if await pipe.exists(seq):
+                    return None
+                pipe.multi()
+                pipe.set(seq, 1)
+                self._make_live(pipe, version, "install")
+                await pipe.execute()
+            except WatchError:
+                return None
+        return version
+
+    async def attach_report(self, model_hash: str, metrics: dict[str, Any]) -> list[str]:
+        """Give the versions of `model_hash` whose report was pending these metrics; their ids."""
+        attached = []
+        for version in await self.all():
+            if version.get("report") == "pending" and version["model_hash"] == model_hash:
+                version.update(metrics=metrics, report="ready")
+                await self._redis.hset(self._keys.editor_versions(), version["id"],
+                                       json.dumps(version, ensure_ascii=False))
+                attached.append(version["id"])
+        return attached
+
+    def _make_live(self, pipe: RedisPipeline, version: dict[str, Any], action: str) -> None:
+        pipe.hset(self._keys.editor_versions(), version["id"], json.dumps(version, ensure_ascii=False))
+        pipe.rpush(self._keys.editor_version_order(), version["id"])
+        pipe.set(self._keys.editor_live(), version["id"])
+        pipe.rpush(self._keys.editor_live_log(), _log_entry(version["id"], action, version["actor"]))
 
     async def set_live(self, version_id: str, *, actor: dict[str, str]) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
