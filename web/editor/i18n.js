@@ -43,6 +43,10 @@ const STRINGS = {
     no_report: "No report yet: run a test.", no_versions: "No version deployed yet.",
     col_version: "Version", col_when: "When", col_who: "Who", col_summary: "Summary", live: "live",
     rollback: "Roll back", confirm_rollback: "Roll back to version {0}?", rolled_back: "Version {0} is live again.",
+    installed: "The model and KB index this install started with", by_install: "install",
+    report_pending_short: "report pending", no_trend: "No version has a report yet.",
+    report_pending: "The NLU report of {0} is being prepared (tested in the background after install); refresh soon.",
+    kb_index: "KB index {0}, on its dev set:", kb_lang: "{0}: top-1 {1}, answer precision {2}, coverage {3}.",
   },
   ko: {
     title: "ShopAssist 편집기", other_lang: "English", sign_in: "로그인", sign_out: "로그아웃",
@@ -86,6 +90,10 @@ const STRINGS = {
     no_report: "아직 보고서가 없습니다. 평가를 실행하세요.", no_versions: "아직 배포된 버전이 없습니다.",
     col_version: "버전", col_when: "시각", col_who: "작성자", col_summary: "요약", live: "운영 중",
     rollback: "되돌리기", confirm_rollback: "버전 {0}(으)로 되돌릴까요?", rolled_back: "버전 {0}이(가) 다시 운영 중입니다.",
+    installed: "설치할 때 시작한 모델과 KB 색인", by_install: "설치",
+    report_pending_short: "보고서 준비 중", no_trend: "아직 보고서가 있는 버전이 없습니다.",
+    report_pending: "{0}의 NLU 보고서를 준비 중입니다 (설치 후 백그라운드 평가, 1~2분). 잠시 후 새로 고침하세요.",
+    kb_index: "KB 색인 {0}, 개발 세트 기준:", kb_lang: "{0}: top-1 {1}, 답변 정밀도 {2}, 응답률 {3}.",
   },
 };
 
