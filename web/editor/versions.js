@@ -1,5 +1,7 @@
 /* Version history: every deploy with who, when, its macro-F1 and summary; roll back to any
- * earlier one. The list also feeds the report's version picker and macro-F1 trend. */
+ * earlier one. A fresh install's v1 (recorded by the install, actor role "system") is shown in
+ * the page's language; its macro-F1 may still be pending. The list also feeds the report's
+ * version picker and macro-F1 trend. */
 import { $, api, button, el, notice, row, score, showError, when, who } from "./api.js";
 import { onLangChange, t } from "./i18n.js";
 
@@ -8,6 +10,9 @@ const listeners = [];
 
 export function onVersionsLoaded(listener) { listeners.push(listener); }
 export function versionsData() { return latest; }
+export function liveVersion() { return latest.versions.find((v) => v.id === latest.live) || null; }
+export const isPending = (version) => Boolean(version && version.report === "pending");
+const byInstall = (version) => Boolean(version.actor && version.actor.role === "system");
 
 export async function startVersions() {
   onLangChange(render);
@@ -27,8 +32,10 @@ function render() {
     const label = el("span", null, version.id);
     if (isLive) label.appendChild(el("span", "badge live", t("live")));
     const action = isLive ? "" : button(t("rollback"), "rollback", () => rollback(version.id));
-    const summary = [version.summary, version.reason].filter(Boolean).join(" — ");
-    const tr = row([label, when(version.ts), who(version.actor), score(version.metrics && version.metrics.macro_f1),
+    const summary = [byInstall(version) ? t("installed") : version.summary, version.reason]
+      .filter(Boolean).join(" — ");
+    const macro = isPending(version) ? t("report_pending_short") : score(version.metrics && version.metrics.macro_f1);
+    const tr = row([label, when(version.ts), byInstall(version) ? t("by_install") : who(version.actor), macro,
                     summary, action]);
     tr.dataset.version = version.id;
     return tr;
