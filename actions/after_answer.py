@@ -3,9 +3,10 @@ words, or asks for a person right after an answer.  Both are about the earlier q
 (contracts.signals.ABOUT_AN_EARLIER_QUESTION), which the miss carries as ``question``.
 
 "Right after an answer" means the turn before this one showed an article and asked "Did this
-help?" (slot `pending` was ``kb_helpful``: no Yes, no No) or a flow reported that it did what
-was asked (a ``bot_result`` signal of ``completed`` among that turn's bot events, which Rasa keeps
-in the tracker).
+help?" (it set slot `pending` to ``kb_helpful``; no Yes or No came) or a flow reported that it did
+what was asked (a ``bot_result`` signal of ``completed`` among its bot events).  Both are read from
+that turn's own events in the tracker: the slot alone outlives the turn (an off-topic message in
+between leaves it set).
 
 A rephrase is judged only after an article (a flow's answer has no question to compare with).
 The new question is the same one when the knowledge base offers the article just shown again
@@ -24,7 +25,6 @@ import math
 from collections import Counter
 from typing import Any
 
-from actions import pending
 from actions.turn import Turn
 from contracts.signals import unwrap
 
@@ -51,27 +51,26 @@ def earlier_intent(turn: Turn) -> str | None:
     return str(name) if name else None
 
 
-def _previous_bot_events(turn: Turn) -> list[dict[str, Any]]:
+def _previous_turn_events(turn: Turn) -> list[dict[str, Any]]:
+    """What happened between the shopper's previous message and this one: the bot's last turn."""
     events = turn.tracker.events
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    if len(users) < 2:
-        return []
-    return [e for e in events[users[-2] + 1:users[-1]] if e.get("event") == "bot"]
+    return events[users[-2] + 1:users[-1]] if len(users) >= 2 else []
 
 
 def article_shown_last_turn(turn: Turn) -> str | None:
-    """The article the previous turn answered with, still waiting for "Did this help?"."""
-    if pending.parse(turn.tracker.get_slot("pending"))[0] != "kb_helpful":
-        return None
+    """The article the previous turn answered with and asked "Did this help?" about."""
+    asked = any(e.get("event") == "slot" and e.get("name") == "pending" and e.get("value") == "kb_helpful"
+                for e in _previous_turn_events(turn))
     shown = turn.tracker.get_slot("kb_shown") or []
-    return str(shown[-1]) if shown else None
+    return str(shown[-1]) if asked and shown else None
 
 
 def answered_last_turn(turn: Turn) -> bool:
     """Whether the previous bot turn was an answer: an article, or a flow that completed."""
     if article_shown_last_turn(turn):
         return True
-    for event in _previous_bot_events(turn):
+    for event in (e for e in _previous_turn_events(turn) if e.get("event") == "bot"):
         signal = unwrap((event.get("data") or {}).get("custom"))
         if signal and signal.get("event") == "bot_result" and signal.get("result") == "completed":
             return True
