@@ -7,8 +7,9 @@ NLU test of the real data.  The new model's report is a copy of the real one (it
 differs by one example), and the gate test writes a worse report for it: the gate's input
 is the report, so constructing one is the cheapest honest way to present a worse model.
 
-The tests of this module build on each other's versions (v1 base, v2 new, ...) and put the
-session's Rasa back on the base model at the end, for the tests that follow.
+The tests of this module build on each other's versions (v1 the base model, recorded as a fresh
+install records it; v2 new, ...) and put the session's Rasa back on the base model at the end,
+for the tests that follow.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from actions.shop.demo_data import generate
 from contracts.keys import RedisKeys
 from gateway import identity
 from gateway.cli import main as cli
-from gateway.editor import nlu_test
+from gateway.editor import gate, nlu_test
+from gateway.editor.pipeline import model_to_serve
 from gateway.editor.pipeline_lock import pipeline_lock
 from gateway.editor.versions import live_model
 from gateway.ops import training
@@ -207,9 +209,16 @@ def korean_order_conversation(gateway: httpx.Client, secret: str) -> tuple[str, 
 def test_hot_swap_under_traffic_keeps_every_request_and_conversation_then_rollback(
         editor: Editor, gateway: httpx.Client, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
+    install = gateway_settings(editor.stack, key_prefix=editor.prefix, var_dir=editor.var_dir)
+    served = asyncio.run(model_to_serve(install, editor.prefix, editor.stack.env["SHOPASSIST_REDIS_URL"]))
+    assert served is not None and served.name == model_name(editor.base_root)  # `make run` on a fresh install
+    v1 = editor.versions()["versions"][0]
+    base_report = nlu_test.load_report(editor.var_dir / "reports", training.training_hash(editor.base_root))
+    assert (v1["id"], v1["actor"]["name"], v1["report"]) == ("v1", "install", "ready")
+    assert base_report is not None and v1["metrics"] == gate.metrics_of(base_report)
     editor.cli_env(monkeypatch, editor.base_root)
-    assert cli(["deploy", "--summary", "the model make run serves"]) == 0
-    assert "deployed v1" in capsys.readouterr().out
+    assert cli(["deploy", "--summary", "the model make run serves"]) == 1
+    assert f"nothing to deploy: model {training.training_hash(editor.base_root)}" in capsys.readouterr().err
     base_model = editor.rasa_model()
     assert base_model == model_name(editor.base_root)
 
@@ -232,6 +241,7 @@ def test_hot_swap_under_traffic_keeps_every_request_and_conversation_then_rollba
     assert traffic.failures() == []
     assert during > 0
     assert any("hot swap" in line["message"] for line in job["progress"])
+    assert any(f"live v1 {v1['metrics']['macro_f1']:.3f})" in line["message"] for line in job["progress"])
     version = job["result"]["version"]
     assert version["id"] == "v2" and version["model_hash"] == training.training_hash(editor.new_root)
     assert version["actor"]["name"] == "Yuna" and version["summary"] == "thanks: one more English example"
