@@ -1,7 +1,7 @@
 /* The evaluation report: macro-F1 (overall and per language), the KB index's own scores,
  * per-intent F1 as bars, the macro-F1 trend across deployed versions, the confusion-matrix PNG
- * and the misclassified examples. "latest" is the newest test run, deployed or not; before any
- * test ran it is the live version's report (a fresh install's v1), or says that one is pending. */
+ * and the misclassified examples. "latest" is the newest test run, deployed or not; on a fresh
+ * install that is v1's, or the page says v1's report is still being prepared. */
 import { $, api, el, imageData, row, score, showError } from "./api.js";
 import { barChart, lineChart } from "./charts.js";
 import { onLangChange, t } from "./i18n.js";
@@ -40,15 +40,11 @@ async function fetchReport(version) {
 }
 
 export async function loadReport() {
-  let version = $("report-version").value || "latest";
+  const version = $("report-version").value || "latest";
   const live = liveVersion();
   shown = versionsData().versions.find((v) => v.id === version) || null;
   report = await fetchReport(version);
-  if (!report && version === "latest" && live && !isPending(live)) {  // no test run here yet: the live one's
-    version = live.id;
-    shown = live;
-    report = await fetchReport(version);
-  }
+  // on a fresh install the latest test is the install's own, of the live model
   if (version === "latest" && report && live && live.model_hash === report.model_hash) shown = live;
   pending = report ? null : [shown, version === "latest" ? live : null].find(isPending) || null;
   $("report-empty").hidden = report !== null;
