@@ -1,9 +1,10 @@
 """A scripted day of support traffic through the real gateway API, with its own counts.
 
 Shoppers (English and Korean; signed-in customers of every segment and anonymous visitors)
-ask FAQ questions and answer "Did this help?" (some say No), some see a proactive prompt, some
-ask about an order that is not theirs (a dead end), some ask for a person and leave the queue
-or are still waiting at the end; agents claim, reply, resolve or hand back; shoppers rate the
+ask FAQ questions and answer "Did this help?" (some say No, some ask the same again in other
+words), some see a proactive prompt, some ask something off-topic or about an order that is not
+theirs (a dead end), some ask for a person (some right after an answer) and leave the queue or
+are still waiting at the end; agents claim, reply, resolve or hand back; shoppers rate the
 help (CSAT, and NPS when asked); a few send bad input.  Each conversation's outcome is what
 the shopper saw last, as gateway/insights/outcomes.py defines it.  Every choice comes from one
 seeded random generator, and every count the generator
@@ -29,6 +30,7 @@ from typing import Any
 
 import httpx
 
+from contracts.signals import ABOUT_AN_EARLIER_QUESTION
 from gateway.identity import user_hash
 
 FAQ = {  # questions the demo FAQ answers (or offers a choice for)
@@ -38,6 +40,10 @@ FAQ = {  # questions the demo FAQ answers (or offers a choice for)
            "환불은 얼마나 걸려요?", "배송비는 얼마예요?"],
 }
 MISS = {"en": "is there a store in Antarctica?", "ko": "남극에 매장이 있나요?"}  # nothing in the FAQ
+OFF_TOPIC = {"en": "what's the weather today?", "ko": "오늘 날씨 어때요?"}
+# a question, then the same again in other words (the demo FAQ answers both with one article)
+REPHRASED = {"en": ("How do I create an account?", "do I need to sign up to buy?"),
+             "ko": ("해외 배송 되나요?", "해외로도 배송해 주나요?")}
 HUMAN = {"en": "I want to talk to a human", "ko": "상담원 연결해 주세요"}
 NOT_MINE = {"en": "where is my order ORD-199999?", "ko": "주문 ORD-199999 어디쯤 왔나요?"}  # no such order
 DEAD_END = ("couldn't find order", "찾을 수 없어요")
@@ -157,11 +163,17 @@ class Day:
                 break  # a "No" ends the questions (a second miss in a row would hand over)
         if not said_no and rng.random() < 0.2:
             self.faq(conversation, MISS[lang])  # one miss in a row: not enough to hand off
+        if rng.random() < 0.15:
+            self.faq(conversation, OFF_TOPIC[lang])
+        if rng.random() < 0.15:
+            self.rephrase(conversation)
         if segment != "anonymous" and rng.random() < 0.15:
             self.not_mine(conversation)
         if rng.random() < 0.15:
             self.bad_input(conversation)
         if rng.random() < 0.4:
+            if rng.random() < 0.4:  # asks for a person straight after an answer, before "Did this help?"
+                self.faq(conversation, FAQ[lang][0], press=False)
             self.handoff(conversation, lang)
 
     def proactive(self, conversation: _Conversation, lang: str) -> bool:
@@ -180,8 +192,8 @@ class Day:
         self.counts.proactive["suppressed"] += 1  # the holdout group: the rule matched, nothing is shown
         return False
 
-    def faq(self, conversation: _Conversation, question: str, say_no: bool = False) -> bool:
-        """Ask, and answer "Did this help?" with its button; True when the shopper said No."""
+    def faq(self, conversation: _Conversation, question: str, say_no: bool = False, press: bool = True) -> bool:
+        """Ask, and answer "Did this help?" with its button (unless not `press`); True when the shopper said No."""
         reply = self.say(conversation, question)
         texts = " ".join(m["text"] for m in reply["messages"])
         decision = next((d for d, phrases in KB_REPLIES.items() if any(p in texts for p in phrases)), None)
@@ -195,12 +207,22 @@ class Day:
             conversation.outcome = "abandoned_midway"  # offered a choice; the shopper picks none
         elif decision == "answer":
             conversation.outcome = "bot_resolved"
+            if not press:
+                return False
             helpful = _button(reply, "/deny" if say_no else "/affirm")
             self.say(conversation, helpful)
             if say_no:
                 self.failed(conversation, "not_helpful")
                 return True
         return False
+
+    def rephrase(self, conversation: _Conversation) -> None:
+        """Asks, and instead of answering "Did this help?" asks the same again in other words."""
+        first, again = REPHRASED[conversation.lang]
+        self.faq(conversation, first, press=False)
+        if self._expect(conversation.awaiting_helpful, f"no answer to {first!r}"):
+            self.failed(conversation, "rephrased")
+            self.faq(conversation, again)
 
     def not_mine(self, conversation: _Conversation) -> None:
         """A customer asks about an order number that is not theirs: the bot cannot go on."""
@@ -210,8 +232,13 @@ class Day:
             conversation.outcome = "abandoned_at_dead_end"
 
     def failed(self, conversation: _Conversation, kind: str) -> None:
+        """A miss of `kind` (contracts.signals.MISS_SOURCES); a rephrasing or a request for a person
+        leaves the outcome to what the bot does next."""
         self.counts.failures[f"{conversation.lang}/{kind}"] += 1
-        conversation.outcome = "abandoned_after_no" if kind == "not_helpful" else "abandoned_after_miss"
+        if kind == "not_helpful":
+            conversation.outcome = "abandoned_after_no"
+        elif kind not in ABOUT_AN_EARLIER_QUESTION:
+            conversation.outcome = "abandoned_after_miss"
 
     def bad_input(self, conversation: _Conversation) -> None:
         path = f"/api/v1/conversations/{conversation.id}/messages"
@@ -224,9 +251,12 @@ class Day:
 
     def handoff(self, conversation: _Conversation, lang: str) -> None:
         rng = self.rng
+        after_answer = conversation.awaiting_helpful
         reply = self.say(conversation, HUMAN[lang])
         if not self._expect(reply["mode"] == "queued", f"asked for a person, mode {reply['mode']}"):
             return
+        if after_answer:
+            self.failed(conversation, "handoff_after_answer")
         self.counts.handoffs["human_requested"] += 1
         conversation.outcome = "open"
         if rng.random() < 0.15:
@@ -289,6 +319,7 @@ class Day:
         if conversation.outcome == "silent":
             conversation.outcome = "abandoned_midway"  # spoke; what the reply did decides the rest
         conversation.mode = reply["mode"]
+        conversation.awaiting_helpful = any(p in m["text"] for m in reply["messages"] for p in KB_REPLIES["answer"])
         return reply
 
     def wait_for(self, conversation: _Conversation, phrases: tuple[str, ...]) -> bool:
@@ -321,6 +352,7 @@ class _Conversation:
     lang: str
     mode: str = "bot"
     outcome: str = "silent"
+    awaiting_helpful: bool = False  # the bot's last reply showed an article and asked "Did this help?"
 
 
 def _button(reply: dict[str, Any], payload_start: str) -> str:

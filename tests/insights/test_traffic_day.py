@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from tests.conftest import add_staff
 from tests.insights.conftest import METRICS_TOKEN
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
-SEED, SHOPPERS = 3, 24
+SEED, SHOPPERS = 8, 24
 
 def _agent(monkeypatch, capsys, redis_url: str, prefix: str, lang: str) -> str:
     monkeypatch.setenv("SHOPASSIST_REDIS_URL", redis_url)
@@ -46,23 +47,55 @@ def test_dashboard_report_and_metrics_equal_the_generators_counts(
         tmp_path: Path) -> None:
     client, settings = insights_gateway
     lead = add_staff(monkeypatch, capsys, redis_url, key_prefix, "lead", "traffic-lead")
+    editor = add_staff(monkeypatch, capsys, redis_url, key_prefix, "editor", "traffic-editor")
     agents = {lang: _agent(monkeypatch, capsys, redis_url, key_prefix, lang) for lang in ("en", "ko")}
     day = dt.datetime.now(dt.UTC).date().isoformat()
 
+    before = {lang: inbox_kinds(client, editor, lang) for lang in ("en", "ko")}
     day_of_traffic = Day(client, identity_secret=rasa_stack.env["SHOPASSIST_IDENTITY_SECRET"], agent_tokens=agents,
                          ticket_of=tickets_in(redis_url, key_prefix), seed=SEED)
     counts = day_of_traffic.play(SHOPPERS).to_dict()
     try:
         _check_figures(client, lead, counts, day, monkeypatch, capsys, settings, tmp_path)
+        _check_inbox(client, editor, counts, before)
     finally:
         day_of_traffic.leave_the_queue()
+
+
+def failures_in(counts: dict, lang: str) -> dict[str, int]:
+    """The generator's failures of one language, by kind."""
+    return {kind: n for key, n in counts["failures"].items() for k_lang, kind in [key.split("/")] if k_lang == lang}
+
+
+def inbox_kinds(client, editor: dict[str, str], lang: str) -> Counter[str]:  # type: ignore[no-untyped-def]
+    """The open misses in the editors' inbox by kind, checking that each cluster's figures agree."""
+    found = client.get("/api/v1/editor/misses/clusters", headers=editor,
+                       params={"lang": lang, "limit": 200}).json()["clusters"]
+    assert len(found) < 200  # none left out
+    kinds: Counter[str] = Counter()
+    for cluster in found:
+        kinds.update(cluster["kinds"])
+        assert sum(cluster["kinds"].values()) == cluster["count"]
+        if not cluster["more"]:  # every distinct text shown: their counts add up to the cluster's
+            assert sum(cluster["example_counts"]) == cluster["count"]
+    return kinds
+
+
+def _check_inbox(client, editor: dict[str, str], counts: dict,  # type: ignore[no-untyped-def]
+                 before: dict[str, Counter[str]]) -> None:
+    """The day added every failure it played to the editors' inbox, by kind and language (the inbox
+    is shared with the session's other tests: what was there before is subtracted)."""
+    assert {key.split("/")[1] for key in counts["failures"]} >= {
+        "kb_none", "not_helpful", "out_of_scope", "rephrased", "handoff_after_answer"}
+    for lang in ("en", "ko"):
+        assert dict(inbox_kinds(client, editor, lang) - before[lang]) == failures_in(counts, lang)
 
 
 def _check_figures(client, lead, counts, day, monkeypatch, capsys, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert counts["surprises"] == []
     # this seed plays these endings at least once (every ending's rule: tests/insights/test_outcomes.py)
-    assert {"bot_resolved", "agent_resolved", "abandoned_after_no", "abandoned_at_dead_end", "open",
-            "silent"} <= set(counts["outcomes"])
+    assert {"bot_resolved", "agent_resolved", "abandoned_after_miss", "abandoned_after_no", "abandoned_at_dead_end",
+            "abandoned_waiting", "open", "silent"} <= set(counts["outcomes"])
     assert counts["still_waiting"] and counts["proactive"]["shown"]
 
     figures = client.get("/api/v1/insights/figures", params={"from": day, "to": day}, headers=lead).json()
@@ -75,8 +108,7 @@ def _check_figures(client, lead, counts, day, monkeypatch, capsys, settings, tmp
     assert figures["ticket_outcomes"] == {o: counts["ticket_outcomes"].get(o, 0)
                                           for o in ("resolved", "handed_back", "cancelled", "dead")}
     for lang in ("en", "ko"):
-        assert {k: n for k, n in figures["failures"][lang].items() if n} == {
-            kind: n for key, n in counts["failures"].items() for k_lang, kind in [key.split("/")] if k_lang == lang}
+        assert {k: n for k, n in figures["failures"][lang].items() if n} == failures_in(counts, lang)
     # every ticket counts, those nobody claimed (left, or still waiting) as censored waits
     assert figures["wait_s"]["n"] == counts["handed_off"]
     assert figures["wait_s"]["censored"] == counts["ticket_outcomes"].get("cancelled", 0) + counts["still_waiting"]
