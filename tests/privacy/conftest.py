@@ -14,6 +14,7 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff import HandoffQueue
+from tests import presence
 from tests.conftest import gateway_settings
 
 SHOP_SECRET = "privacy-shop-secret-0123456789"
@@ -40,7 +41,8 @@ def secret(rasa_stack) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def general_agent(redis_url: str, key_prefix: str):  # type: ignore[no-untyped-def]
-    """An agent for "general", removed afterwards: other tests rely on nobody serving it."""
+    """An agent for "general" at the console (online: escalations are queued only while someone who
+    can help is), removed afterwards: other tests rely on nobody serving it."""
     async def call(action):  # type: ignore[no-untyped-def]
         client = Redis.from_url(redis_url)
         try:
@@ -49,7 +51,8 @@ def general_agent(redis_url: str, key_prefix: str):  # type: ignore[no-untyped-d
             await client.aclose()
 
     agent, token = asyncio.run(call(lambda a: a.add(f"Erin-{uuid.uuid4().hex[:6]}", ["general"], ["en"], 5)))
-    yield {"Authorization": f"Bearer {token}"}
+    with presence.online(redis_url, key_prefix, agent.id):
+        yield {"Authorization": f"Bearer {token}"}
     asyncio.run(call(lambda a: a.remove(agent.id)))
 
 
