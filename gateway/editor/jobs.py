@@ -113,7 +113,9 @@ class JobRunner:
         return {**job, "progress": []}
 
     async def stop(self) -> None:
-        """At shutdown: stop the jobs (their lock is released, or expires within its TTL)."""
+        """At shutdown: stop the jobs (their lock is released, or expires within its TTL). Their
+        Rasa processes are killed first: a worker thread waiting on one would hold up the exit."""
+        self.pipeline.children.stop()
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from typing import Any
 from gateway.editor.nlu_report import build_report
 from gateway.editor.nlu_split import HELD_OUT_EVERY, split
 from gateway.ops import training
+from gateway.ops.children import Children
 
 REPORT = "report.json"
 CONFUSION = "confusion.png"
@@ -42,8 +42,9 @@ def load_report(reports_dir: Path, model_hash: str) -> dict[str, Any] | None:
 
 
 def ensure_report(root: Path, reports_dir: Path, rasa_env: Path, say: Callable[[str], None],
-                  folds: int | None = None) -> dict[str, Any]:
+                  folds: int | None = None, children: Children | None = None) -> dict[str, Any]:
     """The report for the current sources of `root`, testing first if there is none."""
+    children = children or Children()
     model_hash = training.training_hash(root)
     target = report_dir(reports_dir, model_hash, folds)
     if (target / REPORT).is_file():
@@ -54,11 +55,11 @@ def ensure_report(root: Path, reports_dir: Path, rasa_env: Path, say: Callable[[
         results = Path(tmp) / "results"
         if folds:
             say(f"cross-validating the NLU over {folds} folds ({folds} trainings) ...")
-            _rasa(root, rasa_env, "test", "nlu", "--nlu", str(root / "nlu_data"), "--config",
+            _rasa(children, root, rasa_env, "test", "nlu", "--nlu", str(root / "nlu_data"), "--config",
                   str(root / "config.yml"), "--cross-validation", "--folds", str(folds), "--out", str(results),
                   "--successes")
         else:
-            _held_out_run(root, rasa_env, Path(tmp), say)
+            _held_out_run(children, root, rasa_env, Path(tmp), say)
         report = build_report(results)
         report.update(model_hash=model_hash, created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                       method=f"cross-validation ({folds} folds)" if folds else f"held-out (1 in {HELD_OUT_EVERY})",
@@ -74,21 +75,20 @@ def summary(report: dict[str, Any]) -> str:
     return f"macro-F1 {report['macro_f1']:.3f} ({langs}) on {report['examples']} examples"
 
 
-def _held_out_run(root: Path, rasa_env: Path, tmp: Path, say: Callable[[str], None]) -> None:
+def _held_out_run(children: Children, root: Path, rasa_env: Path, tmp: Path, say: Callable[[str], None]) -> None:
     train_dir, test_file = tmp / "train", tmp / "test.yml"
     train_dir.mkdir()
     held_out = split(root / "nlu_data", train_dir, test_file)
     say(f"held out {held_out} examples; training an NLU-only model on the rest ...")
-    _rasa(root, rasa_env, "train", "nlu", "--config", str(root / "config.yml"), "--nlu", str(train_dir),
+    _rasa(children, root, rasa_env, "train", "nlu", "--config", str(root / "config.yml"), "--nlu", str(train_dir),
           "--out", str(tmp / "models"), "--fixed-model-name", "heldout")
     say(f"testing on the {held_out} held-out examples ...")
-    _rasa(root, rasa_env, "test", "nlu", "--model", str(tmp / "models" / "heldout.tar.gz"), "--nlu", str(test_file),
-          "--out", str(tmp / "results"), "--successes")
+    _rasa(children, root, rasa_env, "test", "nlu", "--model", str(tmp / "models" / "heldout.tar.gz"),
+          "--nlu", str(test_file), "--out", str(tmp / "results"), "--successes")
 
 
-def _rasa(root: Path, rasa_env: Path, *args: str) -> None:
-    done = subprocess.run(training.rasa_command(rasa_env, *args), cwd=root, env=training.rasa_env_vars(root),
-                          capture_output=True, text=True)
+def _rasa(children: Children, root: Path, rasa_env: Path, *args: str) -> None:
+    done = children.run(training.rasa_command(rasa_env, *args), cwd=root, env=training.rasa_env_vars(root))
     if done.returncode != 0:
         tail = " | ".join(line for line in (done.stdout + done.stderr).splitlines()[-3:] if line.strip())
         raise NluTestFailed(f"rasa {' '.join(args[:2])} failed (exit {done.returncode}): {tail[-600:]}")

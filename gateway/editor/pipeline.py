@@ -36,6 +36,7 @@ from gateway.editor.rasa_model import ModelSwapFailed, RasaModels
 from gateway.editor.versions import VersionStore, live_model
 from gateway.errors import Invalid, NotFound
 from gateway.ops import training
+from gateway.ops.children import Children
 from gateway.ops.console import say as print_line
 from gateway.ops.kb_build import ensure_kb_index
 from gateway.settings import Settings
@@ -69,6 +70,7 @@ class Pipeline:
         self._keys = RedisKeys(settings.key_prefix)
         self._encoder = encoder
         self.versions = VersionStore(redis, self._keys)
+        self.children = Children()  # the Rasa processes of train and test, stopped at shutdown
         self.rasa = RasaModels(http, settings.rasa_url, settings.rasa_token.get_secret_value())
 
     @property
@@ -81,12 +83,12 @@ class Pipeline:
     async def train(self, say: Say) -> Path:
         s = self._settings
         return await asyncio.to_thread(training.ensure_model, s.var_dir / "models", s.rasa_env,
-                                       s.rasa_project_dir, say)
+                                       s.rasa_project_dir, say, self.children)
 
     async def test(self, say: Say, folds: int | None = None) -> dict[str, Any]:
         s = self._settings
         report = await asyncio.to_thread(nlu_test.ensure_report, s.rasa_project_dir, self.reports_dir, s.rasa_env,
-                                         say, folds)
+                                         say, folds, self.children)
         if not folds:  # the gate's kind of report: a version waiting for it gets its metrics
             for version_id in await self.versions.attach_report(report["model_hash"], gate.metrics_of(report)):
                 say(f"NLU report attached to {version_id}")

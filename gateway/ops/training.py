@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gateway.ops.children import Children
 from gateway.settings import REPO_ROOT
 
 # rasa_addons/ also holds the launcher and the chat channel, which shape no model: only the
@@ -61,7 +62,7 @@ def rasa_env_vars(root: Path = REPO_ROOT) -> dict[str, str]:
 
 
 def ensure_model(models_dir: Path, rasa_env: Path, root: Path = REPO_ROOT,
-                 say: Callable[[str], None] = print_progress) -> Path:
+                 say: Callable[[str], None] = print_progress, children: Children | None = None) -> Path:
     """The trained model for the current sources, training it first if needed.
 
     Rasa trains under a staging name that is renamed only on success, so a crash never
@@ -80,8 +81,8 @@ def ensure_model(models_dir: Path, rasa_env: Path, root: Path = REPO_ROOT,
             rasa_env, "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data",
             "--out", str(models_dir), "--fixed-model-name", staging,
         )
-        with subprocess.Popen(command, cwd=root, env=rasa_env_vars(root), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) as process:
+        with (children or Children()).popen(command, cwd=root, env=rasa_env_vars(root), stdout=subprocess.PIPE,
+                                            stderr=subprocess.STDOUT) as process:
             tail = _follow_training(process, say)
         if process.returncode != 0:
             sys.stderr.write("".join(tail))
