@@ -30,6 +30,7 @@ from gateway.rasa_client import RasaClient
 from gateway.ratelimit import RateLimiter
 from gateway.relay import HandoffRelay
 from gateway.settings import Settings
+from gateway.shutdown import stop_within
 from gateway.staff import StaffRegistry
 from gateway.turns import ShopperTurns, TurnLimits
 from handoff import HandoffQueue
@@ -117,9 +118,9 @@ async def open_services(settings: Settings, redis_url: str) -> AsyncIterator[Ser
                                StaffRegistry(redis, settings.key_prefix), consent, insights, editor_jobs,
                                editor_content(settings, redis, keys, rasa, kb))
             finally:
-                await sweeper.stop()
+                await stop_within("the retention sweeper", sweeper.stop())
     finally:
-        await editor_jobs.stop()
-        await relay.stop()
-        await http.aclose()
-        await redis.aclose()
+        await stop_within("the editor jobs", editor_jobs.stop())
+        await stop_within("the handoff relay", relay.stop())
+        await stop_within("the HTTP client", http.aclose())
+        await stop_within("the Redis connections", redis.aclose())

@@ -16,6 +16,7 @@ from gateway.insights.events import EventLog, subject_of
 from gateway.insights.ingest import Ingester
 from gateway.insights.store import InsightsStore
 from gateway.settings import Settings
+from gateway.shutdown import stop_within
 from handoff import HandoffQueue
 
 
@@ -51,5 +52,5 @@ async def open_insights(settings: Settings, redis: Redis, queue: HandoffQueue) -
         yield Insights(EventLog(redis, stream), store, ingester,
                        settings.identity_secret.get_secret_value(), settings.insights_max_days)
     finally:
-        await ingester.stop()
+        await stop_within("the insights ingester", ingester.stop())
         store.close()
