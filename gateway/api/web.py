@@ -1,6 +1,7 @@
-"""The web front ends (widget, agent console, editor page, demo shop) and the headers that protect them.
+"""The web front ends (widget, agent console, editor, insights dashboard, demo shop) and the headers protecting them.
 
-Static files are served from `web/`.  Every response gets a strict Content-Security-Policy
+Static files are served from `web/`; `web/shared/` holds the modules the staff pages share (one
+date and number format).  Every response gets a strict Content-Security-Policy
 (no inline script or style, no plugins, no framing), so even a message that slipped past
 the front ends' text-only rendering could not run script.  Cross-origin API calls are
 allowed only from the shops listed in SHOPASSIST_CORS_ORIGINS.  The demo shop's pages state the
@@ -66,7 +67,7 @@ class FactPages(StaticFiles):
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Mount the front ends and add the security middleware (CORS outermost)."""
-    for name in ("widget", "agent", "editor", "insights"):
+    for name in ("widget", "agent", "editor", "insights", "shared"):
         app.mount(f"/{name}", StaticFiles(directory=WEB_DIR / name, html=True), name=name)
     app.mount("/demo", FactPages(WEB_DIR / "demo", load_shop_facts()), name="demo")
 

@@ -1,6 +1,9 @@
 /* ShopAssist agent console: the queue (REST, refreshed every 2 s), one claimed ticket at a
  * time with its context, and the chat over the gateway's WebSocket. Everything a shopper
- * or the bot wrote is rendered with textContent, never as HTML. */
+ * or the bot wrote is rendered with textContent, never as HTML. The console is in English; its
+ * numbers are written by web/shared/format.js, as on the editor page and the dashboard. */
+import { duration, fixed, number } from "/shared/format.js";
+
 (function () {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
@@ -8,6 +11,7 @@
   var ticket = null, ws = null, heartbeat = null, seenTickets = {}, seenMessages = {}, lastId = null;
   var alertTicket = null;  // the ticket the high-priority banner is about
   var titles = {};  // button payload -> the title the shopper saw on it
+  var UI = "en";  // the console's only UI language
   var HIGH_PRIORITY = 80;  // 0-100, higher is served first; fraud and anger rules sit at 80 and above
 
   function el(tag, cls, text) {
@@ -97,7 +101,7 @@
       var tr = el("tr"); tr.dataset.ticket = t.id;
       tr.append(el("td", t.priority >= HIGH_PRIORITY ? "high" : null, "P" + t.priority), el("td", null, t.reasons.join(", ")),
                 el("td", null, t.skill + " · " + t.lang), el("td", null, t.segment || "—"),
-                el("td", null, Math.round(t.waiting_s) + " s"));
+                el("td", "waiting", duration(t.waiting_s, UI)));
       var cell = el("td"), claim = el("button", "claim", "Claim");
       claim.type = "button"; claim.disabled = !!ticket;
       claim.addEventListener("click", function () { claimTicket(t.id); });
@@ -154,7 +158,7 @@
   });
 
   function money(value, currency) {
-    var amount = Number(value).toLocaleString();
+    var amount = number(Number(value), UI, 2);
     return currency ? currency + " " + amount : amount;
   }
   function cartText(cart, currency) {
@@ -177,8 +181,10 @@
     row("Page", c.page && (c.page.type + " — " + c.page.url));
     row("Pages seen", (c.page_trail || []).map(function (p) { return p.type + (p.path ? " (" + p.path + ")" : ""); }).join(" → "));
     row("Cart", c.cart && cartText(c.cart, c.currency));
-    row("Intents", (c.nlu || []).map(function (n) { return n.intent + " (" + n.confidence + ")"; }).join(", "));
-    row("Sentiment (anger per message)", (c.sentiment_trend || []).join(" → "));
+    row("Intents", (c.nlu || []).map(function (n) { return n.intent + " (" + fixed(n.confidence, UI, 2) + ")"; }).join(", "));
+    row("Sentiment (anger per message)", (c.sentiment_trend || []).map(function (x) {
+      return typeof x === "number" ? fixed(x, UI, 2) : x;
+    }).join(" → "));
     row("Articles already shown", c.kb_articles_shown);  // the bot's side of the chat is in the log, once
     row("Notes", c.notes);
     $("context-body").replaceChildren(dl);

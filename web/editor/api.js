@@ -1,5 +1,6 @@
 /* The editor API client and the small DOM helpers every section shares. Text from the API
  * (shopper questions, article answers, error messages) only ever goes into textContent. */
+import { fixed, moment } from "/shared/format.js";
 import { currentLang, t } from "./i18n.js";
 
 const TOKEN_KEY = "shopassist:editor-token";
@@ -96,12 +97,8 @@ export async function working(controls, task) {
   }
 }
 
-/** A timestamp from the API (ISO text or seconds since the epoch) in the UI's language. */
-export function when(value) {
-  if (value === null || value === undefined || value === "") return "—";
-  const date = typeof value === "number" ? new Date(value < 1e12 ? value * 1000 : value) : new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString(currentLang() === "ko" ? "ko-KR" : "en-GB");
-}
+/** A timestamp from the API (ISO text or epoch seconds): YYYY-MM-DD HH:MM, local time (web/shared/format.js). */
+export function when(value) { return moment(value); }
 
 /** Who made a change: the API records an actor as {id, name, role} (or a plain name). */
 export function who(actor) {
@@ -109,6 +106,5 @@ export function who(actor) {
   return typeof actor === "string" ? actor : actor.name || actor.id || "—";
 }
 
-export function score(value) {
-  return typeof value === "number" ? value.toFixed(2) : "—";
-}
+/** A score or confidence in 0..1 with two decimals, in the UI language's digits. */
+export function score(value) { return fixed(value, currentLang(), 2); }

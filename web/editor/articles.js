@@ -2,7 +2,8 @@
  * different answer (live index vs. a candidate index with this edit), then save it to the
  * FAQ sources. Saving does not make it live; a deploy does. */
 import { $, api, el, notice, row, showError, working } from "./api.js";
-import { onLangChange, t } from "./i18n.js";
+import { count } from "/shared/format.js";
+import { currentLang, onLangChange, t } from "./i18n.js";
 
 const lists = new Map();  // lang -> promise of [{id, lang, category, title, updated}]
 const changeListeners = [];
@@ -83,7 +84,8 @@ function clearPreview() {
 
 function showPreview(result) {
   lastPreview = result;
-  $("preview-summary").textContent = t("preview_summary", result.replayed, result.changed.length);
+  $("preview-summary").textContent = t("preview_summary", count(result.replayed, currentLang()),
+                                                   count(result.changed.length, currentLang()));
   $("preview-rows").replaceChildren(...result.changed.map((change) =>
     row([change.text, change.lang, answerText(change.live), answerText(change.candidate)])));
   $("preview-table").hidden = result.changed.length === 0;

@@ -1,6 +1,10 @@
 /* Two small SVG charts built with DOM calls (no library, no markup strings): horizontal bars
  * for per-intent F1 (worst first, so problems are on top) and a line for macro-F1 per version.
- * Labels are set with textContent, so intent names and version ids cannot inject markup. */
+ * Labels are set with textContent, so intent names and version ids cannot inject markup.
+ * Numbers are written as everywhere else on the page (web/shared/format.js). */
+import { fixed, number } from "/shared/format.js";
+import { currentLang } from "./i18n.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 
 function node(tag, attrs, text) {
@@ -25,7 +29,8 @@ export function barChart(bars, label) {
   [0, 0.5, 1].forEach((tick) => {
     const x = labelWidth + tick * barWidth;
     svg.appendChild(node("line", { x1: x, x2: x, y1: 0, y2: rowHeight * sorted.length, class: "grid" }));
-    svg.appendChild(node("text", { x, y: rowHeight * sorted.length + 16, "text-anchor": "middle", class: "tick" }, tick));
+    svg.appendChild(node("text", { x, y: rowHeight * sorted.length + 16, "text-anchor": "middle", class: "tick" },
+                       number(tick, currentLang())));
   });
   sorted.forEach((bar, i) => {
     const y = i * rowHeight;
@@ -34,8 +39,8 @@ export function barChart(bars, label) {
     g.appendChild(node("rect", { x: labelWidth, y: y + 3, height: rowHeight - 6,
                                  width: Math.max(1, Math.min(1, bar.value) * barWidth) }));
     g.appendChild(node("text", { x: labelWidth + Math.min(1, bar.value) * barWidth + 4, y: y + 14, class: "value" },
-                       bar.value.toFixed(2)));
-    g.appendChild(node("title", {}, `${bar.label}: ${bar.value.toFixed(3)}`));
+                       fixed(bar.value, currentLang(), 2)));
+    g.appendChild(node("title", {}, `${bar.label}: ${fixed(bar.value, currentLang(), 3)}`));
     svg.appendChild(g);
   });
   return svg;
@@ -53,11 +58,11 @@ export function lineChart(points, label) {
   svg.appendChild(node("line", { x1: left, x2: left, y1: top, y2: height - bottom, class: "axis" }));
   svg.appendChild(node("line", { x1: left, x2: width - right, y1: height - bottom, y2: height - bottom, class: "axis" }));
   [low, high].forEach((v) => svg.appendChild(node("text", { x: left - 4, y: y(v) + 4, "text-anchor": "end",
-                                                             class: "tick" }, v.toFixed(2))));
+                                                             class: "tick" }, fixed(v, currentLang(), 2))));
   svg.appendChild(node("polyline", { points: points.map((p, i) => `${x(i)},${y(p.value)}`).join(" "), class: "line" }));
   points.forEach((p, i) => {
     const dot = node("circle", { cx: x(i), cy: y(p.value), r: 4, class: "dot" });
-    dot.appendChild(node("title", {}, `${p.label}: ${p.value.toFixed(3)}`));
+    dot.appendChild(node("title", {}, `${p.label}: ${fixed(p.value, currentLang(), 3)}`));
     svg.appendChild(dot);
     svg.appendChild(node("text", { x: x(i), y: height - bottom + 16, "text-anchor": "middle", class: "tick" },
                          p.label.slice(0, 8)));

@@ -1,6 +1,9 @@
 /* ShopAssist support insights: a lead signs in with their token, picks a period, language and
  * segment, and sees the figures of GET /api/v1/insights/figures. Everything is rendered with
- * textContent; charts are SVG elements built with DOM calls (no innerHTML, no inline style). */
+ * textContent; charts are SVG elements built with DOM calls (no innerHTML, no inline style).
+ * Days, times and numbers are written by web/shared/format.js, as on the editor page. */
+import { count, day, duration, moment, number, percent as ratio } from "/shared/format.js";
+
 (function () {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
@@ -72,12 +75,9 @@
     return node;
   }
   function alertBox(text) { var a = $("alert"); a.textContent = text; a.hidden = !text; }
-  function percent(x) { return x === null || x === undefined ? "—" : (Math.round(x * 1000) / 10) + " %"; }
-  function seconds(x) {
-    if (x === null || x === undefined) return "—";
-    return x < 10 ? x.toFixed(1) + " s" : x < 120 ? Math.round(x) + " s" : Math.round(x / 6) / 10 + " min";
-  }
-  function plain(x) { return x === null || x === undefined ? "—" : String(x); }
+  function percent(x) { return ratio(x, ui); }
+  function seconds(x) { return duration(x, ui); }
+  function n(x) { return count(x, ui); }
 
   function api(params) {
     var query = new URLSearchParams(params).toString();
@@ -103,6 +103,8 @@
   });
 
   // --- sign in and filters -------------------------------------------------------------------------
+  // the API's periods are whole UTC days, written YYYY-MM-DD in the filters (text fields: a date
+  // input would show the browser's own locale format, MM/DD/YYYY in en-US)
   function isoDay(d) { return d.toISOString().slice(0, 10); }
   var today = new Date();
   $("to").value = isoDay(today);
@@ -140,34 +142,35 @@
     last = f;
     document.body.dataset.loaded = f.period.from + ".." + f.period.to + "|" + (f.period.lang || "") + "|" + (f.period.segment || "");
     $("tiles").replaceChildren(
-      tile("conversations", f.conversations, null, "conversations"),
-      tile("containment", percent(f.containment), f.contained + " / " + (f.conversations - f.outcomes.silent), "containment"),
-      tile("handoffRate", percent(f.handoff_rate), f.handed_off + " / " + f.conversations, "handoff_rate"),
+      tile("conversations", n(f.conversations), null, "conversations"),
+      tile("containment", percent(f.containment), n(f.contained) + " / " + n(f.conversations - f.outcomes.silent),
+        "containment"),
+      tile("handoffRate", percent(f.handoff_rate), n(f.handed_off) + " / " + n(f.conversations), "handoff_rate"),
       tile("waitP50", bound(f.wait_s, "p50"), sample(f.wait_s), "wait_p50"),
       tile("waitP95", bound(f.wait_s, "p95"), null, "wait_p95"),
       tile("frtP50", bound(f.first_response_s, "p50"), sample(f.first_response_s), "frt_p50"),
       tile("frtP95", bound(f.first_response_s, "p95"), null, "frt_p95"),
-      tile("csat", plain(f.csat.average), "n = " + f.csat.n, "csat"),
-      tile("nps", plain(f.nps.score), "n = " + f.nps.n, "nps"),
-      tile("resolved", f.ticket_outcomes.resolved, null, "resolved"),
-      tile("handedBack", f.ticket_outcomes.handed_back, null, "handed_back"),
-      tile("turns", f.turns, null, "turns"),
-      tile("kbAnswer", f.kb.answer, null, "kb_answer"),
-      tile("kbNone", f.kb.none, null, "kb_none"),
-      tile("shown", f.proactive.shown, null, "proactive_shown"),
-      tile("engaged", f.proactive.engaged, null, "proactive_engaged"),
-      tile("suppressed", f.proactive.suppressed, reasons(f.proactive.suppressed_by_reason), "proactive_suppressed"));
+      tile("csat", number(f.csat.average, ui, 2), "n = " + n(f.csat.n), "csat"),
+      tile("nps", number(f.nps.score, ui, 1), "n = " + n(f.nps.n), "nps"),
+      tile("resolved", n(f.ticket_outcomes.resolved), null, "resolved"),
+      tile("handedBack", n(f.ticket_outcomes.handed_back), null, "handed_back"),
+      tile("turns", n(f.turns), null, "turns"),
+      tile("kbAnswer", n(f.kb.answer), null, "kb_answer"),
+      tile("kbNone", n(f.kb.none), null, "kb_none"),
+      tile("shown", n(f.proactive.shown), null, "proactive_shown"),
+      tile("engaged", n(f.proactive.engaged), null, "proactive_engaged"),
+      tile("suppressed", n(f.proactive.suppressed), reasons(f.proactive.suppressed_by_reason), "proactive_suppressed"));
     rows($("outcome-rows"), Object.keys(f.outcomes).map(function (o) { return { name: o, n: f.outcomes[o] }; }),
-      function (o) { return [t("o_" + o.name), o.n]; }, function (tr, o) {
+      function (o) { return [t("o_" + o.name), n(o.n)]; }, function (tr, o) {
         tr.dataset.outcome = o.name;
         if (o.n) { tr.className = "clickable"; tr.tabIndex = 0; tr.addEventListener("click", function () { examples(o.name); }); }
       });
     rows($("failure-rows"), Object.keys(f.failures.en).map(function (k) { return k; }),
-      function (k) { return [t("f_" + k), f.failures.en[k], f.failures.ko[k]]; }, function (tr, k) { tr.dataset.kind = k; });
-    rows($("reason-rows"), f.handoffs_by_reason, function (r) { return [r.reason, r.conversations, percent(r.rate)]; });
-    rows($("article-rows"), perLanguage(f.top_articles), function (a) { return [a.title, a.lang, a.count]; });
+      function (k) { return [t("f_" + k), n(f.failures.en[k]), n(f.failures.ko[k])]; }, function (tr, k) { tr.dataset.kind = k; });
+    rows($("reason-rows"), f.handoffs_by_reason, function (r) { return [r.reason, n(r.conversations), percent(r.rate)]; });
+    rows($("article-rows"), perLanguage(f.top_articles), function (a) { return [a.title, a.lang, n(a.count)]; });
     rows($("miss-rows"), perLanguage(f.top_misses), function (m) {
-      return [m.text, m.lang, Object.keys(m.kinds).map(function (k) { return t("f_" + k); }).join(", "), m.count];
+      return [m.text, m.lang, Object.keys(m.kinds).map(function (k) { return t("f_" + k); }).join(", "), n(m.count)];
     });
     trendChart($("trend-chart"), f.trend);
     csatChart($("csat-chart"), f.csat.distribution);
@@ -191,7 +194,7 @@
         var box = $("examples"); box.replaceChildren(el("h3", null, t("o_" + outcome)));
         data.examples.forEach(function (x) {
           var item = el("section", "example"); item.dataset.conversation = x.conversation_id;
-          item.append(el("div", "note", x.started.replace("T", " ").slice(0, 16) + " · " + x.lang));
+          item.append(el("div", "note", moment(x.started) + " · " + x.lang));
           x.messages.forEach(function (m) { item.append(el("p", "msg " + m.sender, m.sender + ": " + m.text)); });
           box.append(item);
         });
@@ -206,10 +209,10 @@
   // a percentile of waits some of which still run is a lower bound: say so, with n and how many still run
   function bound(w, p) { return (w[p + "_at_least"] ? "≥ " : "") + seconds(w[p]); }
   function sample(w) {
-    return "n = " + w.n + " (" + w.censored + " " + t("censored") + ")" + (w.enough ? "" : " · " + t("tooFew"));
+    return "n = " + n(w.n) + " (" + n(w.censored) + " " + t("censored") + ")" + (w.enough ? "" : " · " + t("tooFew"));
   }
   function reasons(byReason) {
-    return Object.keys(byReason).map(function (r) { return r + " " + byReason[r]; }).join(", ") || null;
+    return Object.keys(byReason).map(function (r) { return r + " " + n(byReason[r]); }).join(", ") || null;
   }
 
   // --- charts --------------------------------------------------------------------------------------
@@ -217,17 +220,18 @@
     var W = 640, H = 220, L = 36, B = 24, R = 36, top = 10;
     var max = Math.max(1, Math.max.apply(null, days.map(function (d) { return d.conversations; })));
     var step = (W - L - R) / days.length, barW = Math.max(2, step * 0.6);
+    var every = Math.ceil(72 / step);  // a YYYY-MM-DD label is about 62 units wide: never two overlap
     var chart = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("trend") });
     chart.append(svg("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, "class": "axis" }));
-    chart.append(svg("text", { x: 2, y: top + 8 }, max), svg("text", { x: W - R + 4, y: top + 8 }, "100%"));
+    chart.append(svg("text", { x: 2, y: top + 8 }, n(max)), svg("text", { x: W - R + 4, y: top + 8 }, percent(1)));
     var points = [];
     days.forEach(function (d, i) {
       var x = L + i * step + (step - barW) / 2, h = (H - B - top) * d.conversations / max;
       var bar = svg("rect", { x: x, y: H - B - h, width: barW, height: h, "class": "bar" });
-      bar.append(svg("title", {}, d.day + ": " + d.conversations + " " + t("legendConv") + ", " + percent(d.containment)));
+      bar.append(svg("title", {}, day(d.day) + ": " + n(d.conversations) + " " + t("legendConv") + ", " + percent(d.containment)));
       chart.append(bar);
       if (d.containment !== null) points.push([x + barW / 2, H - B - (H - B - top) * d.containment]);
-      if (days.length <= 14 || i % Math.ceil(days.length / 10) === 0) chart.append(svg("text", { x: x, y: H - 6 }, d.day.slice(5)));
+      if (i % every === 0) chart.append(svg("text", { x: x, y: H - 6, "class": "day" }, day(d.day)));
     });
     if (points.length) {
       chart.append(svg("polyline", { points: points.map(function (p) { return p.join(","); }).join(" "), "class": "line" }));
@@ -245,7 +249,7 @@
       var n = distribution[s], h = (H - B - top) * n / max, x = 20 + i * 60;
       var bar = svg("rect", { x: x, y: H - B - h, width: 40, height: h, "class": "bar" });
       bar.dataset.score = s;
-      chart.append(bar, svg("text", { x: x + 16, y: H - 6 }, s), svg("text", { x: x + 14, y: H - B - h - 3 }, n));
+      chart.append(bar, svg("text", { x: x + 16, y: H - 6 }, s), svg("text", { x: x + 14, y: H - B - h - 3 }, count(n, ui)));
     });
     box.replaceChildren(chart);
   }
