@@ -20,6 +20,7 @@ from gateway.insights.report import flatten
 from gateway.settings import Settings
 from tests.conftest import add_staff
 from tests.insights.conftest import METRICS_TOKEN
+from tests.insights.day_checks import failures_in, inbox_kinds
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
 SEED, SHOPPERS = 8, 24
@@ -60,25 +61,6 @@ def test_dashboard_report_and_metrics_equal_the_generators_counts(
         _check_inbox(client, editor, counts, before)
     finally:
         day_of_traffic.leave_the_queue()
-
-
-def failures_in(counts: dict, lang: str) -> dict[str, int]:
-    """The generator's failures of one language, by kind."""
-    return {kind: n for key, n in counts["failures"].items() for k_lang, kind in [key.split("/")] if k_lang == lang}
-
-
-def inbox_kinds(client, editor: dict[str, str], lang: str) -> Counter[str]:  # type: ignore[no-untyped-def]
-    """The open misses in the editors' inbox by kind, checking that each cluster's figures agree."""
-    found = client.get("/api/v1/editor/misses/clusters", headers=editor,
-                       params={"lang": lang, "limit": 200}).json()["clusters"]
-    assert len(found) < 200  # none left out
-    kinds: Counter[str] = Counter()
-    for cluster in found:
-        kinds.update(cluster["kinds"])
-        assert sum(cluster["kinds"].values()) == cluster["count"]
-        if not cluster["more"]:  # every distinct text shown: their counts add up to the cluster's
-            assert sum(cluster["example_counts"]) == cluster["count"]
-    return kinds
 
 
 def _check_inbox(client, editor: dict[str, str], counts: dict,  # type: ignore[no-untyped-def]

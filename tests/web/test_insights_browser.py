@@ -1,18 +1,25 @@
-"""The support dashboard in Debian's chromium (headless) against a real gateway process with its own
-insights store, after a few scripted shoppers (bench/traffic_day.py): a lead signs in, picks filters,
-and the figures, the charts and the Korean labels appear."""
+"""The support dashboard and the editors' inbox in Debian's chromium (headless) against a real gateway
+process with its own insights store, after a few scripted shoppers (bench/traffic_day.py): a lead
+signs in, picks filters, and the figures (failures by kind and language among them), the charts and
+the Korean labels appear; an editor filters the inbox by language and kind and reads the day's
+failures on the clusters' badges."""
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bench.traffic_day import Day, tickets_in
+from contracts.signals import MISS_SOURCES
 from gateway.staff import StaffRegistry
+from tests.insights.day_checks import failures_in, inbox_kinds
 from tests.web.pages import SCREENSHOTS, TIMEOUT_MS
 from tests.web.servers import gateway_process, in_queue
 
@@ -35,11 +42,13 @@ def test_a_lead_sees_the_days_figures_filters_them_and_reads_them_in_korean(
     # sync Playwright owns this thread's event loop: Redis set-up runs on a worker thread (in_queue)
     agents = {lang: in_queue(redis_url, key_prefix, lambda q, _, lang=lang: q.agents.add(
         f"dash-{lang}-{uuid.uuid4().hex[:6]}", ["general"], [lang], 20))[1] for lang in ("en", "ko")}
-    _, lead = in_queue(redis_url, key_prefix, lambda _, redis: StaffRegistry(redis, key_prefix).add(
-        "lead", f"dash-lead-{uuid.uuid4().hex[:6]}"))
+    lead, editor = (in_queue(redis_url, key_prefix, lambda _, redis, role=role: StaffRegistry(redis, key_prefix).add(
+        role, f"dash-{role}-{uuid.uuid4().hex[:6]}"))[1] for role in ("lead", "editor"))
     with httpx.Client(base_url=dashboard_site, timeout=60) as client:
+        # the inbox is the session's: what other tests left there is counted first
+        inbox_before = {lang: inbox_kinds(client, _bearer(editor), lang) for lang in ("en", "ko")}
         counts = Day(client, identity_secret=rasa_stack.env["SHOPASSIST_IDENTITY_SECRET"], agent_tokens=agents,
-                     ticket_of=tickets_in(redis_url, key_prefix), seed=5).play(5).to_dict()
+                     ticket_of=tickets_in(redis_url, key_prefix), seed=3).play(5).to_dict()
     # the figures below are checked against the counts whatever the stack did; the strict run of the
     # script (no surprises) is tests/insights/test_traffic_day.py
     korean = sum(n for key, n in counts["by_lang_segment"].items() if key.startswith("ko/"))
@@ -66,6 +75,12 @@ def test_a_lead_sees_the_days_figures_filters_them_and_reads_them_in_korean(
     for outcome, n in counts["outcomes"].items():  # how each conversation ended, as the script played it
         expect(page.locator(f'#outcome-rows tr[data-outcome="{outcome}"] td').nth(1)).to_have_text(str(n))
     expect(page.locator('[data-figure="wait_p50"] .note')).to_contain_text(f"n = {counts['handed_off']} (")
+    failures = {lang: failures_in(counts, lang) for lang in ("en", "ko")}
+    assert failures["en"] and failures["ko"]  # this seed's shoppers fail in both languages
+    for kind in MISS_SOURCES:  # the day's failures by kind, English and Korean columns
+        cells = page.locator(f'#failure-rows tr[data-kind="{kind}"] td')
+        expect(cells.nth(1)).to_have_text(str(failures["en"].get(kind, 0)))
+        expect(cells.nth(2)).to_have_text(str(failures["ko"].get(kind, 0)))
     ended = next(o for o in ("bot_resolved", "agent_resolved", "abandoned_after_miss") if counts["outcomes"].get(o))
     page.locator(f'#outcome-rows tr[data-outcome="{ended}"]').click()
     expect(page.locator("#examples .example").first).to_be_visible()
@@ -86,7 +101,36 @@ def test_a_lead_sees_the_days_figures_filters_them_and_reads_them_in_korean(
     page.screenshot(path=SCREENSHOTS / "insights-dashboard-ko.png", full_page=True)
     refused = [e for e in errors if e.startswith(f"403 {dashboard_site}/api/v1/insights/figures?")]
     assert len(refused) == 1 and [e for e in errors if e not in refused] == []  # only the agent token's sign-in
+    errors.clear()
+
+    page.goto(f"{dashboard_site}/editor/")
+    page.locator("#token").fill(editor)
+    page.locator("#sign-in button[type=submit]").click()
+    for lang in ("en", "ko"):
+        page.locator("#inbox-lang").select_option(lang)
+        expected = inbox_before[lang] + Counter(failures[lang])
+        for kind in sorted(expected):
+            page.locator("#inbox-kind").select_option(kind)
+            assert _badge_total_once_it_is(page, kind, expected[kind]) == expected[kind], f"{lang} inbox, {kind}"
+            assert page.locator("li.cluster").count() < 50  # the page's one request held every cluster
+    assert errors == []
     context.close()
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _badge_total_once_it_is(page: Page, kind: str, expected: int) -> int:
+    """The misses of `kind` the inbox shows (the sum of its clusters' "<kind> ×n" badges), read
+    until it is `expected` or the page's timeout passes (the list refreshes every 3 s)."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        texts = page.locator(f"li.cluster .badge.kind.{kind}").all_text_contents()
+        total = sum(int(match.group(1)) for text in texts if (match := re.search(r"×(\d+)$", text)))
+        if total == expected or time.monotonic() > deadline:
+            return total
+        page.wait_for_timeout(300)
 
 
 def _week(page) -> str:  # type: ignore[no-untyped-def]
