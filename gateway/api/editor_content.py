@@ -21,6 +21,10 @@ from gateway.services import Services
 from kb_index import CATEGORIES, KbNotReady
 
 router = APIRouter(prefix="/api/v1/editor", tags=["editor"])
+
+# The miss inbox's page of clusters: what the editor page asks for (the default), and the most one request gets.
+CLUSTERS_PER_PAGE, CLUSTERS_MAX = 50, 200
+
 ArticleId = PathParam(pattern=ARTICLE_ID, description="The article's id, e.g. en-shipping-cost")
 
 
@@ -34,7 +38,7 @@ async def clusters(request: Request, lang: Literal["en", "ko"] = "en",
                    status: Literal["open", "resolved", "all"] = "open",
                    kind: Literal[MISS_SOURCES] | None = Query(  # type: ignore[valid-type]
                        None, description="Only clusters with a miss of this kind"),
-                   limit: int = Query(50, ge=1, le=200)) -> dict[str, Any]:
+                   limit: int = Query(CLUSTERS_PER_PAGE, ge=1, le=CLUSTERS_MAX)) -> dict[str, Any]:
     services, _ = await _editor(request)
     try:
         return {"clusters": await services.editor_content.inbox.clusters(lang, status, limit, kind)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from gateway.api.editor_content import CLUSTERS_MAX
 from gateway.conversations import Conversation
 from tests.editor.conftest import ContentApp
 
@@ -28,7 +29,7 @@ def question(app: ContentApp, text: str, lang: str = "en") -> None:
 
 def clusters(app: ContentApp, headers: dict[str, str], lang: str = "en", status: str = "open") -> list[dict]:
     response = app.client.get("/api/v1/editor/misses/clusters", params={"lang": lang, "status": status,
-                                                                         "limit": 200}, headers=headers)
+                                                                         "limit": CLUSTERS_MAX}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()["clusters"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.api.editor_content import CLUSTERS_MAX
 from tests.actions.shopper_chat import Chat
 from tests.conftest import add_staff
 from tests.editor.conftest import ContentApp
@@ -24,7 +25,7 @@ def editor(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], 
 
 def _of_kind(app: ContentApp, headers: dict[str, str], kind: str, lang: str) -> list[dict]:
     response = app.client.get("/api/v1/editor/misses/clusters", headers=headers,
-                              params={"lang": lang, "kind": kind, "limit": 200})
+                              params={"lang": lang, "kind": kind, "limit": CLUSTERS_MAX})
     assert response.status_code == 200, response.text
     found = response.json()["clusters"]
     assert all(kind in c["kinds"] for c in found), found

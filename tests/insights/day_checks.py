@@ -8,8 +8,7 @@ from typing import Any
 
 import httpx
 
-# The clusters API's most per page: an inbox holding more could not be checked whole.
-CLUSTERS_MAX = 200
+from gateway.api.editor_content import CLUSTERS_MAX
 
 
 def failures_in(counts: dict[str, Any], lang: str) -> dict[str, int]:
