@@ -53,4 +53,4 @@ async def open_insights(settings: Settings, redis: Redis, queue: HandoffQueue) -
                        settings.identity_secret.get_secret_value(), settings.insights_max_days)
     finally:
         await stop_within("the insights ingester", ingester.stop())
-        store.close()
+        await asyncio.to_thread(store.close)

@@ -77,7 +77,10 @@ class InsightsStore:
             self._decide(cid)
 
     def close(self) -> None:
-        self._db.close()
+        """Wait for a call still running in a worker thread (a cancelled ingest leaves one behind):
+        closing SQLite under it crashes the process."""
+        with self._lock:
+            self._db.close()
 
     def add(self, events: Iterable[Event]) -> int:
         """Store events (duplicates ignored) and fold conversation facts into their row."""
