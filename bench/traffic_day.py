@@ -6,10 +6,11 @@ words), some see a proactive prompt, some ask something off-topic or about an or
 theirs (a dead end), some ask for a person (some right after an answer) and leave the queue or
 are still waiting at the end; agents claim, reply, resolve or hand back; shoppers rate the
 help (CSAT, and NPS when asked); a few send bad input.  Each conversation's outcome is what
-the shopper saw last, as gateway/insights/outcomes.py defines it.  Every choice comes from one
-seeded random generator, and every count the generator
-prints is what it did or what the API told it, so the support dashboard and
-`shopassist report` must show the same numbers.
+the shopper saw last, as gateway/insights/outcomes.py defines it.  Every choice comes from a
+seeded random generator, one per shopper, so a reply that differs from one run to the next (a
+prompt held out by chance, a cap reached by an earlier test) changes that shopper's path and no
+other's; every count the generator prints is what it did or what the API told it, so the support
+dashboard and `shopassist report` must show the same numbers.
 
     .venv/bin/python bench/traffic_day.py --url http://127.0.0.1:8000 --shoppers 120 --seed 7
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import secrets
 import sys
 import time
 from collections import Counter
@@ -104,7 +106,8 @@ class Day:
         self.secret = identity_secret
         self.agents = agent_tokens  # lang -> agent bearer token (skill general)
         self.ticket_of = ticket_of  # conversation id -> its open ticket, as an agent picks it in the console
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self.rng = random.Random(seed)  # the shopper playing now draws from it (see play)
         self.wait_s = wait_s
         self.counts = Counts()
         self.waiting: list[_Conversation] = []  # still in the queue when the day ends
@@ -116,8 +119,9 @@ class Day:
         self.waiting.clear()
 
     def play(self, shoppers: int) -> Counts:
-        for _ in range(shoppers):
+        for n in range(shoppers):
             self.consoles_open()
+            self.rng = random.Random(f"{self.seed}/{n}")
             self.shopper()
         return self.counts
 
@@ -148,8 +152,9 @@ class Day:
 
     def talk(self, conversation: _Conversation, lang: str, segment: str) -> None:
         rng = self.rng
-        prompted = rng.random() < 0.3 and self.proactive(conversation, lang)
-        if prompted and rng.random() < 0.5:
+        wants_prompt, leaves_after_prompt = rng.random() < 0.3, rng.random() < 0.5  # drawn whatever is shown
+        prompted = wants_prompt and self.proactive(conversation, lang)
+        if prompted and leaves_after_prompt:
             if segment != "anonymous":  # the shop reports a segment on the first message; there was none
                 self.counts.conversations[f"{lang}/{segment}"] -= 1
                 self.counts.conversations[f"{lang}/unknown"] += 1
@@ -307,7 +312,7 @@ class Day:
 
     def say(self, conversation: _Conversation, text: str) -> dict[str, Any]:
         """Send as the widget does: on 503 resend the same client_msg_id after Retry-After (answered once)."""
-        body = {"text": text, "client_msg_id": f"m{self.rng.getrandbits(64):x}"}
+        body = {"text": text, "client_msg_id": f"m{secrets.token_hex(8)}"}
         path = f"/api/v1/conversations/{conversation.id}/messages"
         for _ in range(3):
             response = self.client.post(path, headers=conversation.headers, json=body)

@@ -23,7 +23,7 @@ from tests.insights.conftest import METRICS_TOKEN
 from tests.insights.day_checks import failures_in, inbox_kinds
 
 pytestmark = [pytest.mark.rasa, pytest.mark.redis, pytest.mark.slow]
-SEED, SHOPPERS = 8, 24
+SEED, SHOPPERS = 136, 24  # a seed that plays every ending and failure kind, in both languages
 
 def _agent(monkeypatch, capsys, redis_url: str, prefix: str, lang: str) -> str:
     monkeypatch.setenv("SHOPASSIST_REDIS_URL", redis_url)
