@@ -9,9 +9,10 @@ so the cause can be found. A part that fails to stop is logged too; the others s
 from __future__ import annotations
 
 import asyncio
-import io
+import gc
 import logging
 from collections.abc import Awaitable
+from typing import Any
 
 STOP_WITHIN_S = 15.0
 log = logging.getLogger(__name__)
@@ -28,10 +29,29 @@ async def stop_within(part: str, stopping: Awaitable[None], within_s: float = ST
 
 
 def _running_tasks() -> str:
-    stacks = []
-    for task in asyncio.all_tasks():
-        if task is not asyncio.current_task() and not task.done():
-            stack = io.StringIO()
-            task.print_stack(file=stack)
-            stacks.append(stack.getvalue())
-    return "\n".join(stacks)
+    waits = [f"{task!r}\n" + "\n".join(_await_chain(task.get_coro()))
+             for task in asyncio.all_tasks() if task is not asyncio.current_task() and not task.done()]
+    return "\n".join(waits)
+
+
+def _await_chain(awaitable: Any) -> list[str]:
+    """Every frame from the task's coroutine down to what it waits on, async generators included
+    (a task's own stack stops at the `async for` that drives one)."""
+    frames = []
+    while awaitable is not None:
+        frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "ag_frame", None) \
+            or getattr(awaitable, "gi_frame", None)
+        if frame is not None:
+            frames.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
+        elif not hasattr(awaitable, "cr_await"):
+            frames.append(f"  waiting on {awaitable!r:.300}")
+        awaitable = (getattr(awaitable, "cr_await", None) or getattr(awaitable, "ag_await", None)
+                     or getattr(awaitable, "gi_yieldfrom", None) or _generator_sent_to(awaitable))
+    return frames
+
+
+def _generator_sent_to(awaitable: Any) -> Any:
+    """The async generator behind an ``__anext__()`` awaitable, which names it only to the GC."""
+    if type(awaitable).__name__ != "async_generator_asend":
+        return None
+    return next((ref for ref in gc.get_referents(awaitable) if hasattr(ref, "ag_frame")), None)

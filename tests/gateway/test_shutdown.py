@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 from gateway.shutdown import stop_within
 
 
-async def _deaf_to_cancellation(started: asyncio.Event, released: asyncio.Event) -> None:
-    """A loop that swallows its cancellation (the kind of bug a shutdown must survive) until released."""
+async def _deaf_stream(started: asyncio.Event, released: asyncio.Event) -> AsyncIterator[None]:
+    """A stream that swallows its cancellation (the kind of bug a shutdown must survive) until released."""
     started.set()
     while not released.is_set():
         try:
             await asyncio.sleep(3600)
         except asyncio.CancelledError:
             continue
+    yield None
+
+
+async def _deaf_to_cancellation(started: asyncio.Event, released: asyncio.Event) -> None:
+    async for _ in _deaf_stream(started, released):  # as the handoff relay follows the queue's events
+        pass
 
 
 def test_a_stuck_part_is_named_with_the_waiting_tasks_and_the_next_parts_still_stop(caplog) -> None:
@@ -49,6 +56,7 @@ def test_a_stuck_part_is_named_with_the_waiting_tasks_and_the_next_parts_still_s
     messages = [r.getMessage() for r in caplog.records]
     assert stopped == ["next"]
     assert messages[0].startswith("shutdown: the deaf part did not stop within 1 s; going on without it")
-    assert "_deaf_to_cancellation" in messages[0]  # where the stuck task waits
+    assert "_deaf_to_cancellation" in messages[0]  # the stuck task,
+    assert "_deaf_stream" in messages[0] and "in sleep" in messages[0]  # down to where it waits
     assert messages[1] == "shutdown: the failing part failed to stop: ConnectionError('already gone')"
     assert len(messages) == 2
